@@ -4,6 +4,7 @@ pub mod codes;
 pub mod diag;
 pub mod source;
 pub mod span;
+pub mod suggest;
 
 pub use codes::Code;
 pub use diag::{Diagnostic, Label, Severity};

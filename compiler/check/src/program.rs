@@ -2,7 +2,10 @@
 //! inferred signatures, run-time checks).
 
 use tf_base::{Diagnostic, FileId, Span};
-use tf_syntax::ast;
+use tf_syntax::ast::{self, ItemKind};
+
+use crate::checker::{Checker, FnId};
+use crate::types::DeclId;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModuleId(pub u32);
@@ -53,6 +56,53 @@ pub struct Checked {
 
 /// Checks a whole program. Never fails: every problem is a diagnostic.
 pub fn check(program: &Program) -> Checked {
-    let _ = program;
-    Checked::default()
+    let mut cx = Checker::new(program);
+    cx.collect_items();
+    cx.resolve_signatures();
+    for i in 0..cx.decls.len() {
+        cx.check_decl_inits(DeclId(i as u32));
+    }
+    for i in 0..cx.fns.len() {
+        cx.check_fn(FnId(i as u32));
+    }
+    let mut signatures = Vec::new();
+    for (mi, module) in program.modules.iter().enumerate() {
+        for item in &module.ast.items {
+            let name = match &item.kind {
+                ItemKind::Fn(f) => &f.name,
+                ItemKind::Model(m) => &m.name,
+                ItemKind::Struct(s) => &s.name,
+                _ => continue,
+            };
+            let _ = mi;
+            if let Some(i) = cx
+                .fns
+                .iter()
+                .position(|f| f.owner.is_none() && std::ptr::eq(&f.decl.name, name))
+            {
+                signatures.push(cx.fn_signature(FnId(i as u32)));
+            } else if let Some(i) = cx.decls.iter().position(|d| d.name_span == name.span) {
+                signatures.push(cx.decl_signature(DeclId(i as u32)));
+                let mut methods: Vec<_> = cx.decls[i].methods.values().copied().collect();
+                methods.sort_by_key(|m| cx.func(*m).decl.span.start);
+                for m in methods {
+                    signatures.push(cx.fn_signature(m));
+                }
+            }
+        }
+    }
+    let mut diagnostics = std::mem::take(&mut cx.diagnostics);
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+    diagnostics.dedup();
+    Checked {
+        diagnostics,
+        signatures,
+        runtime_checks: std::mem::take(&mut cx.runtime_checks),
+    }
 }

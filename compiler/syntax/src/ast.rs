@@ -83,9 +83,17 @@ pub struct Member {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MemberKind {
     /// `param w: f32[I, O] = glorot_uniform()`: a trainable tensor.
-    Param { name: Ident, ty: TypeExpr, init: Option<Expr> },
+    Param {
+        name: Ident,
+        ty: TypeExpr,
+        init: Option<Expr>,
+    },
     /// `l1: Dense[64, 128]`: a sub-model or other non-trainable field.
-    Field { name: Ident, ty: TypeExpr, init: Option<Expr> },
+    Field {
+        name: Ident,
+        ty: TypeExpr,
+        init: Option<Expr>,
+    },
     Method(FnDecl),
     Error,
 }
@@ -114,7 +122,10 @@ pub struct TypeExpr {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeKind {
     /// `f32`, `f32[B, 64]`, `Dense[64, 128]`, `Mlp`, `str`.
-    Named { name: Ident, args: Option<Vec<DimExpr>> },
+    Named {
+        name: Ident,
+        args: Option<Vec<DimExpr>>,
+    },
     /// `(f32, i32[N])`; `()` is the unit type.
     Tuple(Vec<TypeExpr>),
     Error,
@@ -153,13 +164,29 @@ pub struct Stmt {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    Let { mutable: bool, pattern: Pattern, ty: Option<TypeExpr>, value: Expr },
+    Let {
+        mutable: bool,
+        pattern: Pattern,
+        ty: Option<TypeExpr>,
+        value: Expr,
+    },
     /// `target = value` or, with `op`, `target op= value`.
-    Assign { target: Expr, op: Option<BinOp>, value: Expr },
+    Assign {
+        target: Expr,
+        op: Option<BinOp>,
+        value: Expr,
+    },
     Expr(Expr),
     Return(Option<Expr>),
-    For { pattern: Pattern, iter: Expr, body: Block },
-    While { cond: Expr, body: Block },
+    For {
+        pattern: Pattern,
+        iter: Expr,
+        body: Block,
+    },
+    While {
+        cond: Expr,
+        body: Block,
+    },
     Break,
     Continue,
     Error,
@@ -254,7 +281,12 @@ pub struct Arg {
 pub enum IndexArg {
     Expr(Expr),
     /// `start:end:step`, each part optional.
-    Slice { start: Option<Expr>, end: Option<Expr>, step: Option<Expr>, span: Span },
+    Slice {
+        start: Option<Expr>,
+        end: Option<Expr>,
+        step: Option<Expr>,
+        span: Span,
+    },
     /// `...`: as many full slices as needed.
     Ellipsis(Span),
 }
@@ -270,20 +302,46 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// `[a, b, c]`: a list literal (axes, permutations, tensors to concatenate).
     List(Vec<Expr>),
-    Unary { op: UnOp, expr: Box<Expr> },
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Call { callee: Box<Expr>, args: Vec<Arg> },
-    Field { expr: Box<Expr>, name: Ident },
-    Index { expr: Box<Expr>, indices: Vec<IndexArg> },
-    If { cond: Box<Expr>, then: Block, els: Option<Box<Expr>> },
+    Unary {
+        op: UnOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    Field {
+        expr: Box<Expr>,
+        name: Ident,
+    },
+    Index {
+        expr: Box<Expr>,
+        indices: Vec<IndexArg>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Block,
+        els: Option<Box<Expr>>,
+    },
     Block(Block),
     /// `start..end`.
-    Range { start: Box<Expr>, end: Box<Expr> },
+    Range {
+        start: Box<Expr>,
+        end: Box<Expr>,
+    },
     Error,
 }
 
 impl Expr {
     pub fn error(span: Span) -> Expr {
-        Expr { kind: ExprKind::Error, span }
+        Expr {
+            kind: ExprKind::Error,
+            span,
+        }
     }
 }

@@ -75,27 +75,39 @@ fn raw_tokens(file: FileId, text: &str, base: usize, raw: &mut Vec<Spanned>, out
             report_bad_chars(file, text, base, run, out);
         }
         match tok {
-            Tok::Comment(text) => {
-                out.comments.push(Comment { span: Span::new(file, start, end), text, is_doc: false })
-            }
-            Tok::DocComment(text) => {
-                out.comments.push(Comment { span: Span::new(file, start, end), text, is_doc: true })
-            }
+            Tok::Comment(text) => out.comments.push(Comment {
+                span: Span::new(file, start, end),
+                text,
+                is_doc: false,
+            }),
+            Tok::DocComment(text) => out.comments.push(Comment {
+                span: Span::new(file, start, end),
+                text,
+                is_doc: true,
+            }),
             Tok::Semi => raw.push((start, Tok::Newline, end)),
             Tok::Int(ref digits) => {
                 if digits.replace('_', "").parse::<i64>().is_err() {
                     out.diagnostics.push(
-                        Diagnostic::error(Code::InvalidNumber, Span::new(file, start, end), "integer literal is too large")
-                            .with_label("does not fit in a 64-bit integer"),
+                        Diagnostic::error(
+                            Code::InvalidNumber,
+                            Span::new(file, start, end),
+                            "integer literal is too large",
+                        )
+                        .with_label("does not fit in a 64-bit integer"),
                     );
                 }
                 raw.push((start, tok, end));
             }
             Tok::UnterminatedStr(s) => {
                 out.diagnostics.push(
-                    Diagnostic::error(Code::UnterminatedString, Span::new(file, start, end), "unterminated string literal")
-                        .with_label("this string is not closed")
-                        .with_help("add a closing `\"` before the end of the line"),
+                    Diagnostic::error(
+                        Code::UnterminatedString,
+                        Span::new(file, start, end),
+                        "unterminated string literal",
+                    )
+                    .with_label("this string is not closed")
+                    .with_help("add a closing `\"` before the end of the line"),
                 );
                 let body = unescape(&s[1..]);
                 raw.push((start, Tok::StrFull(body), end));
@@ -109,12 +121,26 @@ fn raw_tokens(file: FileId, text: &str, base: usize, raw: &mut Vec<Spanned>, out
     }
 }
 
-fn report_bad_chars(file: FileId, text: &str, base: usize, (s, e): (usize, usize), out: &mut Lexed) {
+fn report_bad_chars(
+    file: FileId,
+    text: &str,
+    base: usize,
+    (s, e): (usize, usize),
+    out: &mut Lexed,
+) {
     let chars = text.get(s - base..e - base).unwrap_or("?");
-    let what = if chars.chars().count() == 1 { format!("character `{chars}`") } else { format!("characters `{chars}`") };
+    let what = if chars.chars().count() == 1 {
+        format!("character `{chars}`")
+    } else {
+        format!("characters `{chars}`")
+    };
     out.diagnostics.push(
-        Diagnostic::error(Code::InvalidToken, Span::new(file, s, e), format!("invalid {what}"))
-            .with_label("not part of any token"),
+        Diagnostic::error(
+            Code::InvalidToken,
+            Span::new(file, s, e),
+            format!("invalid {what}"),
+        )
+        .with_label("not part of any token"),
     );
 }
 
@@ -145,9 +171,13 @@ fn split_string(file: FileId, lit: &str, start: usize, raw: &mut Vec<Spanned>, o
                 let open = start + 1 + i;
                 let Some(close) = matching_brace(bytes, i) else {
                     out.diagnostics.push(
-                        Diagnostic::error(Code::InvalidInterpolation, Span::new(file, open, open + 1), "unclosed `{` in string")
-                            .with_label("this interpolation is never closed")
-                            .with_help("close it with `}`, or write `{{` for a literal brace"),
+                        Diagnostic::error(
+                            Code::InvalidInterpolation,
+                            Span::new(file, open, open + 1),
+                            "unclosed `{` in string",
+                        )
+                        .with_label("this interpolation is never closed")
+                        .with_help("close it with `}`, or write `{{` for a literal brace"),
                     );
                     text.push_str(&inner[i..]);
                     break;
@@ -155,15 +185,23 @@ fn split_string(file: FileId, lit: &str, start: usize, raw: &mut Vec<Spanned>, o
                 let expr_text = &inner[i + 1..close];
                 if expr_text.trim().is_empty() {
                     out.diagnostics.push(
-                        Diagnostic::error(Code::InvalidInterpolation, Span::new(file, open, start + 2 + close), "empty interpolation in string")
-                            .with_label("no expression between the braces")
-                            .with_help("write `{{}}` for literal braces"),
+                        Diagnostic::error(
+                            Code::InvalidInterpolation,
+                            Span::new(file, open, start + 2 + close),
+                            "empty interpolation in string",
+                        )
+                        .with_label("no expression between the braces")
+                        .with_help("write `{{}}` for literal braces"),
                     );
                     i = close + 1;
                     continue;
                 }
                 let piece = std::mem::take(&mut text);
-                let tok = if pieces == 0 { Tok::StrHead(piece) } else { Tok::StrMid(piece) };
+                let tok = if pieces == 0 {
+                    Tok::StrHead(piece)
+                } else {
+                    Tok::StrMid(piece)
+                };
                 raw.push((seg_start, tok, open));
                 pieces += 1;
                 let mut inner_raw = Vec::new();
@@ -175,9 +213,13 @@ fn split_string(file: FileId, lit: &str, start: usize, raw: &mut Vec<Spanned>, o
             }
             b'}' => {
                 out.diagnostics.push(
-                    Diagnostic::error(Code::InvalidInterpolation, Span::new(file, start + 1 + i, start + 2 + i), "unmatched `}` in string")
-                        .with_label("no `{` opens this")
-                        .with_help("write `}}` for a literal brace"),
+                    Diagnostic::error(
+                        Code::InvalidInterpolation,
+                        Span::new(file, start + 1 + i, start + 2 + i),
+                        "unmatched `}` in string",
+                    )
+                    .with_label("no `{` opens this")
+                    .with_help("write `}}` for a literal brace"),
                 );
                 i += 1;
             }
@@ -188,7 +230,11 @@ fn split_string(file: FileId, lit: &str, start: usize, raw: &mut Vec<Spanned>, o
             }
         }
     }
-    let tok = if pieces == 0 { Tok::StrFull(text) } else { Tok::StrTail(text) };
+    let tok = if pieces == 0 {
+        Tok::StrFull(text)
+    } else {
+        Tok::StrTail(text)
+    };
     raw.push((seg_start, tok, end));
 }
 
@@ -249,9 +295,16 @@ fn check_delimiters(file: FileId, raw: &[Spanned], diags: &mut Vec<Diagnostic>) 
                     }
                     Some((open, os, oe)) => {
                         diags.push(
-                            Diagnostic::error(Code::UnbalancedDelimiter, Span::new(file, *s, *e), format!("mismatched closing `{}`", tok.text()))
-                                .with_label(format!("expected `{}` here", closer(open)))
-                                .with_secondary(Span::new(file, *os, *oe), format!("`{}` opened here", open.text())),
+                            Diagnostic::error(
+                                Code::UnbalancedDelimiter,
+                                Span::new(file, *s, *e),
+                                format!("mismatched closing `{}`", tok.text()),
+                            )
+                            .with_label(format!("expected `{}` here", closer(open)))
+                            .with_secondary(
+                                Span::new(file, *os, *oe),
+                                format!("`{}` opened here", open.text()),
+                            ),
                         );
                         // Resynchronise: drop the opener if this closer matches the one below it.
                         if stack.len() >= 2 && stack[stack.len() - 2].0 == want {
@@ -262,8 +315,12 @@ fn check_delimiters(file: FileId, raw: &[Spanned], diags: &mut Vec<Diagnostic>) 
                     }
                     None => {
                         diags.push(
-                            Diagnostic::error(Code::UnbalancedDelimiter, Span::new(file, *s, *e), format!("unexpected closing `{}`", tok.text()))
-                                .with_label("nothing is open here"),
+                            Diagnostic::error(
+                                Code::UnbalancedDelimiter,
+                                Span::new(file, *s, *e),
+                                format!("unexpected closing `{}`", tok.text()),
+                            )
+                            .with_label("nothing is open here"),
                         );
                         return;
                     }
@@ -292,7 +349,9 @@ fn significant_newlines(raw: Vec<Spanned>) -> Vec<Spanned> {
             Tok::Newline => {
                 let in_parens = nesting.last() == Some(&false);
                 let keep = !in_parens
-                    && out.last().is_some_and(|(_, prev, _)| *prev != Tok::Newline && !prev.continues_line());
+                    && out.last().is_some_and(|(_, prev, _)| {
+                        *prev != Tok::Newline && !prev.continues_line()
+                    });
                 if keep {
                     out.push((s, tok, e));
                 }
@@ -305,8 +364,10 @@ fn significant_newlines(raw: Vec<Spanned>) -> Vec<Spanned> {
             }
             _ => {}
         }
-        if matches!(tok, Tok::RBrace | Tok::RParen | Tok::RBracket | Tok::Dot | Tok::Else | Tok::DotDot)
-            && out.last().is_some_and(|t| t.1 == Tok::Newline)
+        if matches!(
+            tok,
+            Tok::RBrace | Tok::RParen | Tok::RBracket | Tok::Dot | Tok::Else | Tok::DotDot
+        ) && out.last().is_some_and(|t| t.1 == Tok::Newline)
         {
             out.pop();
         }

@@ -231,9 +231,36 @@ impl Tok {
         use Tok::*;
         matches!(
             self,
-            LParen | LBracket | LBrace | Comma | Colon | Dot | DotDot | Arrow | Eq | PlusEq
-                | MinusEq | StarEq | SlashEq | EqEq | NotEq | Lt | Le | Gt | Ge | Plus
-                | Minus | Star | StarStar | Slash | Percent | At | And | Or | Not | In
+            LParen
+                | LBracket
+                | LBrace
+                | Comma
+                | Colon
+                | Dot
+                | DotDot
+                | Arrow
+                | Eq
+                | PlusEq
+                | MinusEq
+                | StarEq
+                | SlashEq
+                | EqEq
+                | NotEq
+                | Lt
+                | Le
+                | Gt
+                | Ge
+                | Plus
+                | Minus
+                | Star
+                | StarStar
+                | Slash
+                | Percent
+                | At
+                | And
+                | Or
+                | Not
+                | In
         )
     }
 }
