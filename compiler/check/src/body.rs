@@ -63,9 +63,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
     }
 
     pub fn runtime_check(&mut self, span: Span, description: String) {
-        self.cx
-            .runtime_checks
-            .push(RuntimeCheck { span, description });
+        self.cx.runtime_checks.push(RuntimeCheck { span, description });
     }
 
     pub fn push_scope(&mut self) {
@@ -87,11 +85,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
     }
 
     pub fn local_names(&self) -> Vec<String> {
-        self.scopes
-            .iter()
-            .flat_map(|s| s.keys().cloned())
-            .chain(self.dims.keys().cloned())
-            .collect()
+        self.scopes.iter().flat_map(|s| s.keys().cloned()).chain(self.dims.keys().cloned()).collect()
     }
 
     pub fn block(&mut self, block: &Block, expected: Option<&Type>) -> Type {
@@ -113,19 +107,11 @@ impl<'c, 'a> FnChecker<'c, 'a> {
 
     fn stmt(&mut self, stmt: &Stmt) {
         match &stmt.kind {
-            StmtKind::Let {
-                mutable,
-                pattern,
-                ty,
-                value,
-            } => {
+            StmtKind::Let { mutable, pattern, ty, value } => {
                 let annotated = ty.as_ref().map(|t| {
                     let cx = &mut *self.cx;
-                    let mut scope = DimScope {
-                        names: &mut self.dims,
-                        new_dims: NewDims::Runtime,
-                        introduced: Vec::new(),
-                    };
+                    let mut scope =
+                        DimScope { names: &mut self.dims, new_dims: NewDims::Runtime, introduced: Vec::new() };
                     (cx.lower_type(self.module, t, &mut scope), t.span)
                 });
                 let value_ty = self.expr(value, annotated.as_ref().map(|a| &a.0));
@@ -133,17 +119,9 @@ impl<'c, 'a> FnChecker<'c, 'a> {
                     Some((want, span)) => {
                         if value_ty == Type::DynTensor {
                             let shown = self.show(&want);
-                            self.runtime_check(
-                                value.span,
-                                format!("data matches the declared type {shown}"),
-                            );
+                            self.runtime_check(value.span, format!("data matches the declared type {shown}"));
                         } else {
-                            self.expect_type(
-                                &want,
-                                &value_ty,
-                                value.span,
-                                Some((span, "declared here")),
-                            );
+                            self.expect_type(&want, &value_ty, value.span, Some((span, "declared here")));
                         }
                         want
                     }
@@ -181,11 +159,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
                     None => self.returns.push(ty),
                 }
             }
-            StmtKind::For {
-                pattern,
-                iter,
-                body,
-            } => {
+            StmtKind::For { pattern, iter, body } => {
                 let iter_ty = self.expr(iter, None);
                 let (elem, size) = self.element_type(&iter_ty, iter.span);
                 self.push_scope();
@@ -205,12 +179,8 @@ impl<'c, 'a> FnChecker<'c, 'a> {
             StmtKind::Break | StmtKind::Continue => {
                 if self.loop_depth == 0 {
                     self.error(
-                        Diagnostic::error(
-                            Code::BreakOutsideLoop,
-                            stmt.span,
-                            "`break` or `continue` outside a loop",
-                        )
-                        .with_label("not inside `for` or `while`"),
+                        Diagnostic::error(Code::BreakOutsideLoop, stmt.span, "`break` or `continue` outside a loop")
+                            .with_label("not inside `for` or `while`"),
                     );
                 }
             }
@@ -226,12 +196,8 @@ impl<'c, 'a> FnChecker<'c, 'a> {
         };
         if !ok {
             let shown = self.show(t);
-            let mut d = Diagnostic::error(
-                Code::ConditionNotBool,
-                span,
-                "condition is not a `bool` scalar",
-            )
-            .with_label(format!("this is {shown}"));
+            let mut d = Diagnostic::error(Code::ConditionNotBool, span, "condition is not a `bool` scalar")
+                .with_label(format!("this is {shown}"));
             if matches!(t, Type::Tensor(tt) if tt.dtype == DType::Bool) {
                 d = d.with_help("reduce it with `all(...)` or `any(...)`, or use `where(cond, a, b)` elementwise");
             }
@@ -243,10 +209,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
     fn element_type(&mut self, t: &Type, span: Span) -> (Type, Option<Dim>) {
         match t {
             Type::Range(d) => {
-                let s = self
-                    .cx
-                    .symbols
-                    .fresh("i", SymKind::Runtime, false, Some(span));
+                let s = self.cx.symbols.fresh("i", SymKind::Runtime, false, Some(span));
                 (Type::scalar(d.defaulted()), Some(Dim::symbol(s)))
             }
             Type::Tensor(tt) if !self.subst.shape(&tt.shape).is_scalar() => {
@@ -258,12 +221,8 @@ impl<'c, 'a> FnChecker<'c, 'a> {
                     }
                     _ => {
                         self.error(
-                            Diagnostic::error(
-                                Code::NotIterable,
-                                span,
-                                "cannot iterate over a tensor of unknown rank",
-                            )
-                            .with_label(format!("this is {}", self.show(t))),
+                            Diagnostic::error(Code::NotIterable, span, "cannot iterate over a tensor of unknown rank")
+                                .with_label(format!("this is {}", self.show(t))),
                         );
                         (Type::Error, None)
                     }
@@ -274,13 +233,9 @@ impl<'c, 'a> FnChecker<'c, 'a> {
             other => {
                 let shown = self.show(other);
                 self.error(
-                    Diagnostic::error(
-                        Code::NotIterable,
-                        span,
-                        format!("cannot iterate over {shown}"),
-                    )
-                    .with_label("not a range, tensor or list")
-                    .with_help("iterate over a range `0..n`, or over a tensor's first dimension"),
+                    Diagnostic::error(Code::NotIterable, span, format!("cannot iterate over {shown}"))
+                        .with_label("not a range, tensor or list")
+                        .with_help("iterate over a range `0..n`, or over a tensor's first dimension"),
                 );
                 (Type::Error, None)
             }
@@ -291,15 +246,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
         match &p.kind {
             PatternKind::Wildcard => {}
             PatternKind::Name(n) => {
-                self.define(
-                    &n.name,
-                    Local {
-                        ty: ty.clone(),
-                        mutable,
-                        span: n.span,
-                        size,
-                    },
-                );
+                self.define(&n.name, Local { ty: ty.clone(), mutable, span: n.span, size });
             }
             PatternKind::Tuple(ps) => match ty {
                 Type::Tuple(ts) if ts.len() == ps.len() => {
@@ -347,10 +294,7 @@ impl<'a> Checker<'a> {
                         Diagnostic::error(
                             Code::MissingReturnValue,
                             decl.name.span,
-                            format!(
-                                "recursive function `{}` needs a declared return type",
-                                decl.name.name
-                            ),
+                            format!("recursive function `{}` needs a declared return type", decl.name.name),
                         )
                         .with_label("its result type depends on itself")
                         .with_help("write the return type: `fn f(...) -> f32[...]`"),
@@ -377,15 +321,7 @@ impl<'a> Checker<'a> {
             if p.ty.is_none() {
                 if has_self {
                     let t = fc.self_ty.clone().unwrap_or(Type::Error);
-                    fc.define(
-                        "self",
-                        Local {
-                            ty: t,
-                            mutable: false,
-                            span: p.span,
-                            size: None,
-                        },
-                    );
+                    fc.define("self", Local { ty: t, mutable: false, span: p.span, size: None });
                 }
                 continue;
             }
@@ -393,28 +329,12 @@ impl<'a> Checker<'a> {
             pi += 1;
             if let Some(default) = &p.default {
                 let t = fc.expr(default, Some(&pt.ty));
-                fc.expect_type(
-                    &pt.ty,
-                    &t,
-                    default.span,
-                    p.ty.as_ref().map(|t| (t.span, "parameter declared here")),
-                );
+                fc.expect_type(&pt.ty, &t, default.span, p.ty.as_ref().map(|t| (t.span, "parameter declared here")));
             }
-            fc.define(
-                &p.name.name,
-                Local {
-                    ty: pt.ty.clone(),
-                    mutable: false,
-                    span: p.name.span,
-                    size: None,
-                },
-            );
+            fc.define(&p.name.name, Local { ty: pt.ty.clone(), mutable: false, span: p.name.span, size: None });
         }
         if declared {
-            fc.ret = Some((
-                sig.ret.clone(),
-                decl.ret.as_ref().map_or(decl.name.span, |t| t.span),
-            ));
+            fc.ret = Some((sig.ret.clone(), decl.ret.as_ref().map_or(decl.name.span, |t| t.span)));
         }
         let want = fc.ret.as_ref().map(|r| r.0.clone());
         let body_ty = fc.block(&decl.body, want.as_ref());
@@ -424,15 +344,8 @@ impl<'a> Checker<'a> {
                 want
             }
             None => {
-                let ends_in_return = matches!(
-                    decl.body.stmts.last().map(|s| &s.kind),
-                    Some(StmtKind::Return(_))
-                );
-                let mut t = if ends_in_return {
-                    fc.returns.first().cloned().unwrap_or(Type::Unit)
-                } else {
-                    body_ty
-                };
+                let ends_in_return = matches!(decl.body.stmts.last().map(|s| &s.kind), Some(StmtKind::Return(_)));
+                let mut t = if ends_in_return { fc.returns.first().cloned().unwrap_or(Type::Unit) } else { body_ty };
                 if let Some(r) = fc.returns.first().cloned() {
                     if t == Type::Unit {
                         t = r;
@@ -450,13 +363,12 @@ impl<'a> Checker<'a> {
     pub fn check_decl_inits(&mut self, id: DeclId) {
         let module = self.decl(id).module;
         let dims = self.decl(id).dim_scope.clone();
-        let inits: Vec<(Type, &'a tf_syntax::ast::Expr)> = self
-            .decl(id)
-            .fields
-            .iter()
-            .filter_map(|f| f.init.map(|e| (f.ty.clone(), e)))
-            .collect();
+        let inits: Vec<(Type, &'a tf_syntax::ast::Expr)> =
+            self.decl(id).fields.iter().filter_map(|f| f.init.map(|e| (f.ty.clone(), e))).collect();
+        let seed_span = self.decl(id).name_span;
         let mut fc = FnChecker::new(self, module, dims);
+        // Each parameter gets its own seed, derived from the model's seed and the field's path.
+        fc.define("seed", Local { ty: Type::scalar(DType::I64), mutable: false, span: seed_span, size: None });
         for (ty, e) in inits {
             let t = fc.expr(e, Some(&ty));
             fc.expect_type(&ty, &t, e.span, None);
@@ -469,25 +381,11 @@ fn check_tail(fc: &mut FnChecker, body: &Block, want: &Type, got: &Type, ret_spa
         return;
     }
     match body.stmts.last() {
-        Some(Stmt {
-            kind: StmtKind::Expr(e),
-            ..
-        }) => {
-            fc.expect_type(
-                want,
-                got,
-                e.span,
-                Some((ret_span, "return type declared here")),
-            );
+        Some(Stmt { kind: StmtKind::Expr(e), .. }) => {
+            fc.expect_type(want, got, e.span, Some((ret_span, "return type declared here")));
         }
-        Some(Stmt {
-            kind: StmtKind::Return(_),
-            ..
-        }) => {}
-        Some(Stmt {
-            kind: StmtKind::Error,
-            ..
-        }) => {}
+        Some(Stmt { kind: StmtKind::Return(_), .. }) => {}
+        Some(Stmt { kind: StmtKind::Error, .. }) => {}
         _ => {
             let shown = fc.show(want);
             fc.error(
@@ -508,21 +406,12 @@ fn check_tail(fc: &mut FnChecker, body: &Block, want: &Type, got: &Type, ret_spa
 fn default_literals(subst: Subst, t: Type) -> Type {
     match t {
         Type::Tensor(tt) => Type::tensor(tt.dtype.defaulted(), subst.shape(&tt.shape)),
-        Type::Tuple(ts) => Type::Tuple(
-            ts.into_iter()
-                .map(|t| default_literals(subst.clone(), t))
-                .collect(),
-        ),
+        Type::Tuple(ts) => Type::Tuple(ts.into_iter().map(|t| default_literals(subst.clone(), t)).collect()),
         other => other,
     }
 }
 
 pub fn self_type(cx: &Checker, owner: DeclId) -> Type {
-    let dims = cx
-        .decl(owner)
-        .generics
-        .iter()
-        .map(|s| Dim::symbol(*s))
-        .collect();
+    let dims = cx.decl(owner).generics.iter().map(|s| Dim::symbol(*s)).collect();
     Type::Model(owner, dims)
 }

@@ -35,8 +35,7 @@ pub fn size(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return Type::Error;
     };
     match t.shape.rank() {
-        Some(r) => crate::builtin_rules::axes(fc, Some(&a), r)
-            .map_or(Type::Error, |_| Type::scalar(DType::I64)),
+        Some(r) => crate::builtin_rules::axes(fc, Some(&a), r).map_or(Type::Error, |_| Type::scalar(DType::I64)),
         None => Type::scalar(DType::I64),
     }
 }
@@ -93,16 +92,9 @@ fn differentiate(fc: &mut FnChecker, call: &BuiltinCall) -> Option<(FnType, usiz
     let Some(p) = usize::try_from(wrt).ok().and_then(|i| sig.params.get(i)) else {
         let span = call.arg(1).map_or(call.span, |a| a.span);
         fc.error(
-            Diagnostic::error(
-                Code::AxisOutOfRange,
-                span,
-                format!("`{}` has no argument {wrt}", sig.name),
-            )
-            .with_label(format!(
-                "it takes {} argument{}",
-                sig.params.len(),
-                crate::lower_ty::plural(sig.params.len())
-            )),
+            Diagnostic::error(Code::AxisOutOfRange, span, format!("`{}` has no argument {wrt}", sig.name)).with_label(
+                format!("it takes {} argument{}", sig.params.len(), crate::lower_ty::plural(sig.params.len())),
+            ),
         );
         return None;
     };
@@ -112,33 +104,22 @@ fn differentiate(fc: &mut FnChecker, call: &BuiltinCall) -> Option<(FnType, usiz
             Diagnostic::error(
                 Code::NotDifferentiable,
                 call.arg(1).map_or(f.span, |a| a.span),
-                format!(
-                    "cannot differentiate with respect to `{}`: it is {shown}",
-                    p.name
-                ),
+                format!("cannot differentiate with respect to `{}`: it is {shown}", p.name),
             )
-            .with_label(format!(
-                "argument {wrt} of `{}` has no derivative",
-                sig.name
-            ))
-            .with_help(
-                "differentiate with respect to a floating-point tensor, model or struct (`wrt: N`)",
-            ),
+            .with_label(format!("argument {wrt} of `{}` has no derivative", sig.name))
+            .with_help("differentiate with respect to a floating-point tensor, model or struct (`wrt: N`)"),
         );
         return None;
     }
-    let scalar_out = matches!(&sig.ret, Type::Tensor(t) if t.dtype.is_float() && t.shape.is_scalar())
-        || sig.ret.is_error();
+    let scalar_out =
+        matches!(&sig.ret, Type::Tensor(t) if t.dtype.is_float() && t.shape.is_scalar()) || sig.ret.is_error();
     if !scalar_out {
         let shown = fc.show(&sig.ret);
         fc.error(
             Diagnostic::error(
                 Code::NotDifferentiable,
                 f.span,
-                format!(
-                    "`{}` needs a function returning a float scalar; `{}` returns {shown}",
-                    call.name, sig.name
-                ),
+                format!("`{}` needs a function returning a float scalar; `{}` returns {shown}", call.name, sig.name),
             )
             .with_label("not a scalar loss")
             .with_help("reduce the result first, e.g. with `mean(...)` or `sum(...)`"),
@@ -153,12 +134,7 @@ pub fn grad(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return Type::Error;
     };
     let ret = sig.params[wrt].ty.clone();
-    Type::Fn(Box::new(FnType {
-        name: format!("grad({})", sig.name),
-        generics: sig.generics,
-        params: sig.params,
-        ret,
-    }))
+    Type::Fn(Box::new(FnType { name: format!("grad({})", sig.name), generics: sig.generics, params: sig.params, ret }))
 }
 
 pub fn value_and_grad(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
@@ -167,12 +143,7 @@ pub fn value_and_grad(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     };
     let ret = Type::Tuple(vec![sig.ret.clone(), sig.params[wrt].ty.clone()]);
     let params: Vec<ParamType> = sig.params.clone();
-    Type::Fn(Box::new(FnType {
-        name: format!("value_and_grad({})", sig.name),
-        generics: sig.generics,
-        params,
-        ret,
-    }))
+    Type::Fn(Box::new(FnType { name: format!("value_and_grad({})", sig.name), generics: sig.generics, params, ret }))
 }
 
 pub fn print(_fc: &mut FnChecker, _call: &mut BuiltinCall) -> Type {
@@ -185,12 +156,8 @@ fn path_arg(fc: &mut FnChecker, call: &BuiltinCall) -> bool {
         Some(p) => {
             let shown = fc.show(&p.ty);
             fc.error(
-                Diagnostic::error(
-                    Code::TypeMismatch,
-                    p.span,
-                    format!("expected a path string, found {shown}"),
-                )
-                .with_label(format!("this is {shown}")),
+                Diagnostic::error(Code::TypeMismatch, p.span, format!("expected a path string, found {shown}"))
+                    .with_label(format!("this is {shown}")),
             );
             false
         }

@@ -24,12 +24,8 @@ pub fn unary_numeric(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         Some(t) if t.dtype.is_numeric() => Type::Tensor(t),
         Some(_) => {
             fc.error(
-                Diagnostic::error(
-                    Code::InvalidOperand,
-                    x.span,
-                    format!("`{}` needs a numeric tensor", call.name),
-                )
-                .with_label("this is bool"),
+                Diagnostic::error(Code::InvalidOperand, x.span, format!("`{}` needs a numeric tensor", call.name))
+                    .with_label("this is bool"),
             );
             Type::Error
         }
@@ -38,11 +34,7 @@ pub fn unary_numeric(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
 }
 
 /// Joins element types and broadcasts shapes of several arguments.
-pub fn broadcast_args(
-    fc: &mut FnChecker,
-    args: &[ArgVal],
-    span: tf_base::Span,
-) -> Option<(DType, Shape)> {
+pub fn broadcast_args(fc: &mut FnChecker, args: &[ArgVal], span: tf_base::Span) -> Option<(DType, Shape)> {
     let mut dtype: Option<DType> = None;
     let mut shape = Shape::scalar();
     let mut first_span = span;
@@ -60,11 +52,7 @@ pub fn broadcast_args(
                         Diagnostic::error(
                             Code::DtypeMismatch,
                             a.span,
-                            format!(
-                                "mismatched element types {} and {}",
-                                d.name(),
-                                t.dtype.name()
-                            ),
+                            format!("mismatched element types {} and {}", d.name(), t.dtype.name()),
                         )
                         .with_label(format!("this is {}", t.dtype.name()))
                         .with_secondary(first_span, format!("this is {}", d.name())),
@@ -78,16 +66,12 @@ pub fn broadcast_args(
             Err((pos, x, y)) => {
                 let (x, y) = (fc.show_dim(&x), fc.show_dim(&y));
                 fc.error(
-                    Diagnostic::error(
-                        Code::BroadcastMismatch,
-                        a.span,
-                        "arguments cannot be broadcast together",
-                    )
-                    .with_label(format!("argument {} is {}", i + 1, fc.show(&a.ty)))
-                    .with_note(format!(
-                        "dimension {x} and {y} ({} from the end) must be equal, or one of them 1",
-                        ordinal(pos + 1)
-                    )),
+                    Diagnostic::error(Code::BroadcastMismatch, a.span, "arguments cannot be broadcast together")
+                        .with_label(format!("argument {} is {}", i + 1, fc.show(&a.ty)))
+                        .with_note(format!(
+                            "dimension {x} and {y} ({} from the end) must be equal, or one of them 1",
+                            ordinal(pos + 1)
+                        )),
                 );
                 return None;
             }
@@ -102,12 +86,8 @@ pub fn binary_numeric(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         Some((d, s)) if d.is_numeric() => Type::tensor(d, s),
         Some(_) => {
             fc.error(
-                Diagnostic::error(
-                    Code::InvalidOperand,
-                    call.span,
-                    format!("`{}` needs numeric tensors", call.name),
-                )
-                .with_label("bool operands"),
+                Diagnostic::error(Code::InvalidOperand, call.span, format!("`{}` needs numeric tensors", call.name))
+                    .with_label("bool operands"),
             );
             Type::Error
         }
@@ -120,11 +100,7 @@ pub fn clip(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
 }
 
 pub fn select(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
-    let (Some(c), Some(a), Some(b)) = (
-        call.arg(0).cloned(),
-        call.arg(1).cloned(),
-        call.arg(2).cloned(),
-    ) else {
+    let (Some(c), Some(a), Some(b)) = (call.arg(0).cloned(), call.arg(1).cloned(), call.arg(2).cloned()) else {
         return Type::Error;
     };
     let Some(ct) = fc.tensor_arg(&c, "a bool tensor") else {
@@ -132,19 +108,23 @@ pub fn select(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     };
     if ct.dtype != DType::Bool {
         fc.error(
-            Diagnostic::error(
-                Code::TypeMismatch,
-                c.span,
-                "the condition of `where` must be a bool tensor",
-            )
-            .with_label(format!("this is {}", fc.show(&c.ty))),
+            Diagnostic::error(Code::TypeMismatch, c.span, "the condition of `where` must be a bool tensor")
+                .with_label(format!("this is {}", fc.show(&c.ty))),
         );
         return Type::Error;
     }
-    let Some((dtype, _)) = broadcast_args(fc, &[a.clone(), b.clone()], call.span) else {
+    let Some((dtype, ab)) = broadcast_args(fc, &[a, b], call.span) else {
         return Type::Error;
     };
-    let Some((_, shape)) = broadcast_args(fc, &[c, a, b], call.span) else {
+    let Ok(shape) = fc.broadcast(&ct.shape, &ab, call.span) else {
+        fc.error(
+            Diagnostic::error(
+                Code::BroadcastMismatch,
+                c.span,
+                "the condition of `where` cannot be broadcast with its values",
+            )
+            .with_label(format!("this is {}", fc.show(&c.ty))),
+        );
         return Type::Error;
     };
     Type::tensor(dtype, shape)
@@ -156,10 +136,7 @@ pub fn axes(fc: &mut FnChecker, a: Option<&ArgVal>, rank: usize) -> Option<Vec<u
         return Some((0..rank).collect());
     };
     let raw: Vec<(Option<i64>, tf_base::Span)> = match &a.list {
-        Some(items) => items
-            .iter()
-            .map(|d| (d.as_ref().and_then(Dim::as_constant), a.span))
-            .collect(),
+        Some(items) => items.iter().map(|d| (d.as_ref().and_then(Dim::as_constant), a.span)).collect(),
         None => vec![(a.size.as_ref().and_then(Dim::as_constant), a.span)],
     };
     let mut out = Vec::new();
@@ -193,12 +170,8 @@ pub fn axes(fc: &mut FnChecker, a: Option<&ArgVal>, rank: usize) -> Option<Vec<u
         let n = if k < 0 { (k + r) as usize } else { k as usize };
         if out.contains(&n) {
             fc.error(
-                Diagnostic::error(
-                    Code::AxisOutOfRange,
-                    span,
-                    format!("axis {k} is given twice"),
-                )
-                .with_label("repeated axis"),
+                Diagnostic::error(Code::AxisOutOfRange, span, format!("axis {k} is given twice"))
+                    .with_label("repeated axis"),
             );
             return None;
         }
@@ -219,12 +192,8 @@ pub fn reduce(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         "all" | "any" => {
             if t.dtype != DType::Bool {
                 fc.error(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        x.span,
-                        format!("`{}` needs a bool tensor", call.name),
-                    )
-                    .with_label(format!("this is {}", fc.show(&x.ty))),
+                    Diagnostic::error(Code::TypeMismatch, x.span, format!("`{}` needs a bool tensor", call.name))
+                        .with_label(format!("this is {}", fc.show(&x.ty))),
                 );
                 return Type::Error;
             }
@@ -232,24 +201,16 @@ pub fn reduce(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         }
         "mean" if !t.dtype.is_float() => {
             fc.error(
-                Diagnostic::error(
-                    Code::DtypeMismatch,
-                    x.span,
-                    "`mean` needs a floating-point tensor",
-                )
-                .with_label(format!("this is {}", fc.show(&x.ty)))
-                .with_help("convert it first, e.g. `mean(f32(x))`"),
+                Diagnostic::error(Code::DtypeMismatch, x.span, "`mean` needs a floating-point tensor")
+                    .with_label(format!("this is {}", fc.show(&x.ty)))
+                    .with_help("convert it first, e.g. `mean(f32(x))`"),
             );
             return Type::Error;
         }
         _ if t.dtype == DType::Bool => {
             fc.error(
-                Diagnostic::error(
-                    Code::InvalidOperand,
-                    x.span,
-                    format!("`{}` needs a numeric tensor", call.name),
-                )
-                .with_label("this is bool"),
+                Diagnostic::error(Code::InvalidOperand, x.span, format!("`{}` needs a numeric tensor", call.name))
+                    .with_label("this is bool"),
             );
             return Type::Error;
         }
@@ -267,18 +228,7 @@ pub fn reduce(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         None => false,
     };
     if t.shape.has_pack() {
-        if call.arg(1).is_none() {
-            return Type::scalar(dtype);
-        }
-        fc.error(
-            Diagnostic::error(
-                Code::AxisOutOfRange,
-                x.span,
-                "cannot reduce along an axis of a tensor of unknown rank",
-            )
-            .with_label("rank unknown here"),
-        );
-        return Type::Error;
+        return reduce_packed(fc, call, dtype, t.shape, keepdims);
     }
     let rank = t.shape.0.len();
     let Some(axes) = axes(fc, call.arg(1), rank) else {
@@ -323,10 +273,7 @@ fn target(fc: &mut FnChecker, call: &BuiltinCall) -> Option<(DType, Shape)> {
             format!("cannot infer the shape created by `{}`", call.name),
         )
         .with_label("no dimension arguments and no expected type")
-        .with_help(format!(
-            "give the shape explicitly, e.g. `{}[128]()`, or annotate the binding's type",
-            call.name
-        )),
+        .with_help(format!("give the shape explicitly, e.g. `{}[128]()`, or annotate the binding's type", call.name)),
     );
     None
 }
@@ -340,12 +287,8 @@ pub fn filled(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
             Type::DTypeValue(t) => dtype = t,
             _ => {
                 fc.error(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        d.span,
-                        "`dtype` must be an element type such as `f32`",
-                    )
-                    .with_label(format!("this is {}", fc.show(&d.ty))),
+                    Diagnostic::error(Code::TypeMismatch, d.span, "`dtype` must be an element type such as `f32`")
+                        .with_label(format!("this is {}", fc.show(&d.ty))),
                 );
                 return Type::Error;
             }
@@ -364,11 +307,7 @@ pub fn full(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     let Some((dtype, shape)) = target(fc, call) else {
         return Type::Error;
     };
-    let dtype = if vt.dtype.is_literal() {
-        dtype
-    } else {
-        vt.dtype
-    };
+    let dtype = if vt.dtype.is_literal() { dtype } else { vt.dtype };
     Type::tensor(dtype.defaulted(), shape)
 }
 
@@ -376,8 +315,7 @@ pub fn like(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     let Some(x) = call.arg(0).cloned() else {
         return Type::Error;
     };
-    fc.tensor_arg(&x, "a tensor")
-        .map_or(Type::Error, |t| Type::tensor(t.dtype.defaulted(), t.shape))
+    fc.tensor_arg(&x, "a tensor").map_or(Type::Error, |t| Type::tensor(t.dtype.defaulted(), t.shape))
 }
 
 pub fn random(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
@@ -390,11 +328,7 @@ pub fn random(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     let Some((dtype, shape)) = target(fc, call) else {
         return Type::Error;
     };
-    let dtype = if dtype.is_float() {
-        dtype.defaulted()
-    } else {
-        DType::F32
-    };
+    let dtype = if dtype.is_float() { dtype.defaulted() } else { DType::F32 };
     Type::tensor(dtype, shape)
 }
 
@@ -429,13 +363,9 @@ pub fn one_hot(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
 
 fn missing_classes(fc: &mut FnChecker, call: &BuiltinCall) -> Type {
     fc.error(
-        Diagnostic::error(
-            Code::CannotInferDimension,
-            call.span,
-            "cannot infer the number of classes of `one_hot`",
-        )
-        .with_label("give it as a dimension argument")
-        .with_help("write `one_hot[10](labels)`"),
+        Diagnostic::error(Code::CannotInferDimension, call.span, "cannot infer the number of classes of `one_hot`")
+            .with_label("give it as a dimension argument")
+            .with_help("write `one_hot[10](labels)`"),
     );
     Type::Error
 }
@@ -447,12 +377,46 @@ pub fn arange(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     fc.int_scalar(&n.ty, n.span);
     let len = match n.size {
         Some(d) => d,
-        None => Dim::symbol(fc.cx.symbols.fresh(
-            "n",
-            crate::symbols::SymKind::Runtime,
-            false,
-            Some(n.span),
-        )),
+        None => Dim::symbol(fc.cx.symbols.fresh("n", crate::symbols::SymKind::Runtime, false, Some(n.span))),
     };
     Type::tensor(DType::I64, Shape::of(vec![len]))
+}
+
+/// Reductions over a shape with a `..` pack: all axes, or negative axes after the pack.
+fn reduce_packed(fc: &mut FnChecker, call: &BuiltinCall, dtype: DType, shape: Shape, keepdims: bool) -> Type {
+    let Some(a) = call.arg(1).cloned() else { return Type::scalar(dtype) };
+    let pack = shape.0.iter().position(|i| matches!(i, ShapeItem::Pack(_))).unwrap_or(0);
+    let suffix = shape.0.len() - pack - 1;
+    let ks: Vec<Option<i64>> = match &a.list {
+        Some(items) => items.iter().map(|d| d.as_ref().and_then(Dim::as_constant)).collect(),
+        None => vec![a.size.as_ref().and_then(Dim::as_constant)],
+    };
+    let mut drop = Vec::new();
+    for k in ks {
+        match k {
+            Some(k) if k < 0 && (-k) as usize <= suffix => drop.push(shape.0.len() - (-k) as usize),
+            _ => {
+                fc.error(
+                    Diagnostic::error(
+                        Code::AxisOutOfRange,
+                        a.span,
+                        "with a `..` pack in the shape, only negative axes after the pack can be reduced",
+                    )
+                    .with_label(format!("valid axes are -1 to -{suffix}")),
+                );
+                return Type::Error;
+            }
+        }
+    }
+    let items = shape
+        .0
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| match (drop.contains(&i), keepdims) {
+            (false, _) => Some(d.clone()),
+            (true, true) => Some(ShapeItem::Dim(Dim::constant(1))),
+            (true, false) => None,
+        })
+        .collect();
+    Type::tensor(dtype, Shape(items))
 }

@@ -15,12 +15,8 @@ fn dims_of(fc: &mut FnChecker, t: &TensorType, span: Span, what: &str) -> Option
         Some(d) => Some(d),
         None => {
             fc.error(
-                Diagnostic::error(
-                    Code::InvalidRank,
-                    span,
-                    format!("{what} needs a tensor of known rank"),
-                )
-                .with_label("rank unknown here"),
+                Diagnostic::error(Code::InvalidRank, span, format!("{what} needs a tensor of known rank"))
+                    .with_label("rank unknown here"),
             );
             None
         }
@@ -36,12 +32,8 @@ pub fn matmul(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     };
     let Some(dtype) = DType::join(x.dtype, y.dtype) else {
         fc.error(
-            Diagnostic::error(
-                Code::DtypeMismatch,
-                b.span,
-                "mismatched element types in `matmul`",
-            )
-            .with_label(format!("this is {}", fc.show(&b.ty))),
+            Diagnostic::error(Code::DtypeMismatch, b.span, "mismatched element types in `matmul`")
+                .with_label(format!("this is {}", fc.show(&b.ty))),
         );
         return Type::Error;
     };
@@ -71,12 +63,8 @@ pub fn transpose(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         }
         _ => {
             fc.error(
-                Diagnostic::error(
-                    Code::MissingArgument,
-                    call.span,
-                    "`transpose` takes no axes or two axes",
-                )
-                .with_label("one axis given"),
+                Diagnostic::error(Code::MissingArgument, call.span, "`transpose` takes no axes or two axes")
+                    .with_label("one axis given"),
             );
             return Type::Error;
         }
@@ -96,35 +84,21 @@ pub fn permute(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     };
     let Some(list) = &p.list else {
         fc.error(
-            Diagnostic::error(
-                Code::InvalidPermutation,
-                p.span,
-                "`permute` needs a list of axes, e.g. `[0, 2, 1]`",
-            )
-            .with_label("not a list"),
+            Diagnostic::error(Code::InvalidPermutation, p.span, "`permute` needs a list of axes, e.g. `[0, 2, 1]`")
+                .with_label("not a list"),
         );
         return Type::Error;
     };
-    let order: Option<Vec<i64>> = list
-        .iter()
-        .map(|d| d.as_ref().and_then(Dim::as_constant))
-        .collect();
+    let order: Option<Vec<i64>> = list.iter().map(|d| d.as_ref().and_then(Dim::as_constant)).collect();
     let Some(order) = order else {
         fc.error(
-            Diagnostic::error(
-                Code::DynamicDimension,
-                p.span,
-                "permutation axes must be constants",
-            )
-            .with_label("not constants"),
+            Diagnostic::error(Code::DynamicDimension, p.span, "permutation axes must be constants")
+                .with_label("not constants"),
         );
         return Type::Error;
     };
     let n = dims.len() as i64;
-    let norm: Vec<i64> = order
-        .iter()
-        .map(|&k| if k < 0 { k + n } else { k })
-        .collect();
+    let norm: Vec<i64> = order.iter().map(|&k| if k < 0 { k + n } else { k }).collect();
     let mut sorted = norm.clone();
     sorted.sort();
     if sorted != (0..n).collect::<Vec<_>>() {
@@ -138,10 +112,7 @@ pub fn permute(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         );
         return Type::Error;
     }
-    Type::tensor(
-        t.dtype,
-        Shape::of(norm.iter().map(|&k| dims[k as usize].clone()).collect()),
-    )
+    Type::tensor(t.dtype, Shape::of(norm.iter().map(|&k| dims[k as usize].clone()).collect()))
 }
 
 fn product(dims: &[Dim]) -> Dim {
@@ -166,37 +137,23 @@ pub fn reshape(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         },
         _ => {
             fc.error(
-                Diagnostic::error(
-                    Code::CannotInferDimension,
-                    call.span,
-                    "`reshape` needs the new shape",
-                )
-                .with_label("no dimension arguments and no expected type")
-                .with_help("write `reshape[B, 3136](x)`"),
+                Diagnostic::error(Code::CannotInferDimension, call.span, "`reshape` needs the new shape")
+                    .with_label("no dimension arguments and no expected type")
+                    .with_help("write `reshape[B, 3136](x)`"),
             );
             return Type::Error;
         }
     };
     let (a, b) = (product(&src), product(&target));
     if fc.dims_cmp(&a, &b, call.span) == DimCmp::Unequal {
-        let (sa, sb) = (
-            fc.show(&x.ty),
-            fc.show(&Type::tensor(t.dtype, Shape::of(target.clone()))),
-        );
+        let (sa, sb) = (fc.show(&x.ty), fc.show(&Type::tensor(t.dtype, Shape::of(target.clone()))));
         fc.error(
             Diagnostic::error(
                 Code::ReshapeMismatch,
                 call.span,
-                format!(
-                    "cannot reshape {sa} into {}",
-                    sb.trim_start_matches(t.dtype.name())
-                ),
+                format!("cannot reshape {sa} into {}", sb.trim_start_matches(t.dtype.name())),
             )
-            .with_label(format!(
-                "{} elements into {}",
-                fc.show_dim(&a),
-                fc.show_dim(&b)
-            ))
+            .with_label(format!("{} elements into {}", fc.show_dim(&a), fc.show_dim(&b)))
             .with_secondary(x.span, format!("this is {sa}")),
         );
         return Type::Error;
@@ -216,19 +173,12 @@ pub fn flatten(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     };
     if dims.is_empty() {
         fc.error(
-            Diagnostic::error(
-                Code::InvalidRank,
-                x.span,
-                "`flatten` needs at least one dimension",
-            )
-            .with_label("this is a scalar"),
+            Diagnostic::error(Code::InvalidRank, x.span, "`flatten` needs at least one dimension")
+                .with_label("this is a scalar"),
         );
         return Type::Error;
     }
-    Type::tensor(
-        t.dtype,
-        Shape::of(vec![dims[0].clone(), product(&dims[1..])]),
-    )
+    Type::tensor(t.dtype, Shape::of(vec![dims[0].clone(), product(&dims[1..])]))
 }
 
 /// The tensors in a list argument, with their spans.
@@ -246,31 +196,15 @@ fn list_tensors(fc: &mut FnChecker, call: &BuiltinCall) -> Option<Vec<(TensorTyp
         return None;
     };
     if items.is_empty() {
-        fc.error(
-            Diagnostic::error(Code::ConcatMismatch, xs.span, "nothing to join")
-                .with_label("empty list"),
-        );
+        fc.error(Diagnostic::error(Code::ConcatMismatch, xs.span, "nothing to join").with_label("empty list"));
         return None;
     }
     let mut out = Vec::new();
     for (ty, span) in items {
-        let a = crate::calls::ArgVal {
-            ty: ty.clone(),
-            span: *span,
-            size: None,
-            list: None,
-            flag: None,
-            items: None,
-        };
+        let a = crate::calls::ArgVal { ty: ty.clone(), span: *span, size: None, list: None, flag: None, items: None };
         let t = fc.tensor_arg(&a, "a tensor")?;
         let dims = dims_of(fc, &t, *span, &format!("`{}`", call.name))?;
-        out.push((
-            TensorType {
-                dtype: t.dtype,
-                shape: Shape::of(dims),
-            },
-            *span,
-        ));
+        out.push((TensorType { dtype: t.dtype, shape: Shape::of(dims) }, *span));
     }
     Some(out)
 }
@@ -284,10 +218,7 @@ fn join_check(
     let (first, first_span) = ts[0].clone();
     let mut dtype = first.dtype;
     for (t, span) in &ts[1..] {
-        let (fs, ts_) = (
-            fc.show(&Type::Tensor(first.clone())),
-            fc.show(&Type::Tensor(t.clone())),
-        );
+        let (fs, ts_) = (fc.show(&Type::Tensor(first.clone())), fc.show(&Type::Tensor(t.clone())));
         dtype = match DType::join(dtype, t.dtype) {
             Some(d) => d,
             None => {
@@ -315,28 +246,15 @@ fn join_check(
             );
             return None;
         }
-        for (i, (a, b)) in first
-            .shape
-            .dims()
-            .unwrap_or_default()
-            .iter()
-            .zip(t.shape.dims().unwrap_or_default())
-            .enumerate()
+        for (i, (a, b)) in
+            first.shape.dims().unwrap_or_default().iter().zip(t.shape.dims().unwrap_or_default()).enumerate()
         {
             if Some(i) != skip_axis && fc.dims_cmp(a, &b, *span) == DimCmp::Unequal {
                 fc.error(
-                    Diagnostic::error(
-                        Code::ConcatMismatch,
-                        *span,
-                        format!("cannot {} {fs} and {ts_}", call.name),
-                    )
-                    .with_label(format!("this is {ts_}"))
-                    .with_secondary(first_span, format!("this is {fs}"))
-                    .with_note(format!(
-                        "they differ in dimension {i}: {} and {}",
-                        fc.show_dim(a),
-                        fc.show_dim(&b)
-                    )),
+                    Diagnostic::error(Code::ConcatMismatch, *span, format!("cannot {} {fs} and {ts_}", call.name))
+                        .with_label(format!("this is {ts_}"))
+                        .with_secondary(first_span, format!("this is {fs}"))
+                        .with_note(format!("they differ in dimension {i}: {} and {}", fc.show_dim(a), fc.show_dim(&b))),
                 );
                 return None;
             }
@@ -350,16 +268,7 @@ pub fn concat(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return Type::Error;
     };
     let rank = ts[0].0.shape.0.len();
-    let Some(ax) = axes(
-        fc,
-        Some(
-            call.arg(1)
-                .cloned()
-                .as_ref()
-                .unwrap_or(&zero_axis(call.span)),
-        ),
-        rank,
-    ) else {
+    let Some(ax) = axes(fc, Some(call.arg(1).cloned().as_ref().unwrap_or(&zero_axis(call.span))), rank) else {
         return Type::Error;
     };
     let axis = ax[0];
@@ -367,9 +276,7 @@ pub fn concat(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return Type::Error;
     };
     let mut dims = ts[0].0.shape.dims().unwrap_or_default();
-    dims[axis] = ts.iter().fold(Dim::constant(0), |acc, (t, _)| {
-        acc.add(&t.shape.dims().unwrap_or_default()[axis])
-    });
+    dims[axis] = ts.iter().fold(Dim::constant(0), |acc, (t, _)| acc.add(&t.shape.dims().unwrap_or_default()[axis]));
     Type::tensor(dtype, Shape::of(dims))
 }
 
@@ -378,16 +285,7 @@ pub fn stack(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return Type::Error;
     };
     let rank = ts[0].0.shape.0.len();
-    let Some(ax) = axes(
-        fc,
-        Some(
-            call.arg(1)
-                .cloned()
-                .as_ref()
-                .unwrap_or(&zero_axis(call.span)),
-        ),
-        rank + 1,
-    ) else {
+    let Some(ax) = axes(fc, Some(call.arg(1).cloned().as_ref().unwrap_or(&zero_axis(call.span))), rank + 1) else {
         return Type::Error;
     };
     let Some(dtype) = join_check(fc, call, &ts, None) else {
@@ -411,22 +309,14 @@ fn zero_axis(span: Span) -> crate::calls::ArgVal {
 
 /// Output size of a sliding window: `(n + 2*pad - k) / stride + 1`.
 fn window(fc: &mut FnChecker, n: &Dim, k: &Dim, stride: i64, pad: i64, span: Span) -> Option<Dim> {
-    let num = fc
-        .subst
-        .dim(n)
-        .add(&Dim::constant(2 * pad))
-        .sub(&fc.subst.dim(k));
+    let num = fc.subst.dim(n).add(&Dim::constant(2 * pad)).sub(&fc.subst.dim(k));
     if let Some(v) = num.as_constant() {
         if v < 0 {
             fc.error(
                 Diagnostic::error(
                     Code::ShapeMismatch,
                     span,
-                    format!(
-                        "window of size {} does not fit in a dimension of size {}",
-                        fc.show_dim(k),
-                        fc.show_dim(n)
-                    ),
+                    format!("window of size {} does not fit in a dimension of size {}", fc.show_dim(k), fc.show_dim(n)),
                 )
                 .with_label("the window is larger than the (padded) input"),
             );
@@ -448,10 +338,7 @@ fn nchw(fc: &mut FnChecker, t: &TensorType, span: Span, what: &str) -> Option<Ve
             Diagnostic::error(
                 Code::InvalidRank,
                 span,
-                format!(
-                    "{what} needs a 4-dimensional tensor [N, C, H, W], found {} dimensions",
-                    dims.len()
-                ),
+                format!("{what} needs a 4-dimensional tensor [N, C, H, W], found {} dimensions", dims.len()),
             )
             .with_label(format!("this is {}", fc.show(&Type::Tensor(t.clone())))),
         );
@@ -460,25 +347,15 @@ fn nchw(fc: &mut FnChecker, t: &TensorType, span: Span, what: &str) -> Option<Ve
     Some(dims)
 }
 
-fn const_or(
-    fc: &mut FnChecker,
-    call: &BuiltinCall,
-    i: usize,
-    default: i64,
-    what: &str,
-) -> Option<i64> {
+fn const_or(fc: &mut FnChecker, call: &BuiltinCall, i: usize, default: i64, what: &str) -> Option<i64> {
     match call.arg(i).cloned() {
         None => Some(default),
         Some(a) => {
             let v = fc.const_arg(&a, what)?;
             if v < 0 || (v == 0 && what != "padding") {
                 fc.error(
-                    Diagnostic::error(
-                        Code::InvalidSlice,
-                        a.span,
-                        format!("{what} must be positive, found {v}"),
-                    )
-                    .with_label("invalid"),
+                    Diagnostic::error(Code::InvalidSlice, a.span, format!("{what} must be positive, found {v}"))
+                        .with_label("invalid"),
                 );
                 return None;
             }
@@ -494,33 +371,24 @@ pub fn conv2d(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     let (Some(xt), Some(wt)) = (fc.float_arg(&x), fc.float_arg(&w)) else {
         return Type::Error;
     };
-    let (Some(xd), Some(wd)) = (
-        nchw(fc, &xt, x.span, "`conv2d` input"),
-        nchw(fc, &wt, w.span, "`conv2d` kernel"),
-    ) else {
+    let (Some(xd), Some(wd)) = (nchw(fc, &xt, x.span, "`conv2d` input"), nchw(fc, &wt, w.span, "`conv2d` kernel"))
+    else {
         return Type::Error;
     };
-    let (Some(stride), Some(pad)) = (
-        const_or(fc, call, 2, 1, "stride"),
-        const_or(fc, call, 3, 0, "padding"),
-    ) else {
+    let (Some(stride), Some(pad)) = (const_or(fc, call, 2, 1, "stride"), const_or(fc, call, 3, 0, "padding")) else {
         return Type::Error;
     };
     if fc.dims_cmp(&xd[1], &wd[1], call.span) == DimCmp::Unequal {
         let (sx, sw) = (fc.show(&x.ty), fc.show(&w.ty));
         fc.error(
-            Diagnostic::error(
-                Code::ShapeMismatch,
-                w.span,
-                "input and kernel channels differ",
-            )
-            .with_label(format!("this kernel is {sw}"))
-            .with_secondary(x.span, format!("this input is {sx}"))
-            .with_note(format!(
-                "the input has {} channels, the kernel expects {}",
-                fc.show_dim(&xd[1]),
-                fc.show_dim(&wd[1])
-            )),
+            Diagnostic::error(Code::ShapeMismatch, w.span, "input and kernel channels differ")
+                .with_label(format!("this kernel is {sw}"))
+                .with_secondary(x.span, format!("this input is {sx}"))
+                .with_note(format!(
+                    "the input has {} channels, the kernel expects {}",
+                    fc.show_dim(&xd[1]),
+                    fc.show_dim(&wd[1])
+                )),
         );
         return Type::Error;
     }
@@ -565,8 +433,5 @@ pub fn pool2d(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     let Some(w) = window(fc, &xd[3], &kd, stride, 0, call.span) else {
         return Type::Error;
     };
-    Type::tensor(
-        xt.dtype,
-        Shape::of(vec![xd[0].clone(), xd[1].clone(), h, w]),
-    )
+    Type::tensor(xt.dtype, Shape::of(vec![xd[0].clone(), xd[1].clone(), h, w]))
 }

@@ -31,10 +31,8 @@ impl BuiltinCall {
     pub fn new(fc: &mut FnChecker, params: &[&'static str], site: CallSite) -> Option<BuiltinCall> {
         let name = params.first().copied().unwrap_or("");
         let _ = name;
-        let specs: Vec<(String, bool)> = params
-            .iter()
-            .map(|p| (p.trim_end_matches('?').to_string(), p.ends_with('?')))
-            .collect();
+        let specs: Vec<(String, bool)> =
+            params.iter().map(|p| (p.trim_end_matches('?').to_string(), p.ends_with('?'))).collect();
         let slots = if params == ["*"] {
             (0..site.args.len()).map(|i| Some(Source::Arg(i))).collect()
         } else {
@@ -50,52 +48,27 @@ impl BuiltinCall {
                     let (ty, items) = match &e.kind {
                         // List elements are checked one by one: `concat` takes different shapes.
                         tf_syntax::ast::ExprKind::List(items) => {
-                            let tys: Vec<(Type, Span)> =
-                                items.iter().map(|i| (fc.expr(i, None), i.span)).collect();
-                            let first = tys
-                                .first()
-                                .map_or(Type::scalar(DType::IntLit), |t| t.0.clone());
+                            let tys: Vec<(Type, Span)> = items.iter().map(|i| (fc.expr(i, None), i.span)).collect();
+                            let first = tys.first().map_or(Type::scalar(DType::IntLit), |t| t.0.clone());
                             let any_error = tys.iter().any(|t| t.0.is_error());
-                            (
-                                if any_error {
-                                    Type::Error
-                                } else {
-                                    Type::List(Box::new(first), tys.len())
-                                },
-                                Some(tys),
-                            )
+                            (if any_error { Type::Error } else { Type::List(Box::new(first), tys.len()) }, Some(tys))
                         }
                         _ => (fc.expr(e, None), None),
                     };
                     let size = fc.size_of(e);
                     let list = match &e.kind {
-                        tf_syntax::ast::ExprKind::List(items) => {
-                            Some(items.iter().map(|i| fc.size_of(i)).collect())
-                        }
+                        tf_syntax::ast::ExprKind::List(items) => Some(items.iter().map(|i| fc.size_of(i)).collect()),
                         _ => None,
                     };
                     let flag = match &e.kind {
                         tf_syntax::ast::ExprKind::Bool(b) => Some(*b),
                         _ => None,
                     };
-                    Some(ArgVal {
-                        ty,
-                        span: e.span,
-                        size,
-                        list,
-                        flag,
-                        items,
-                    })
+                    Some(ArgVal { ty, span: e.span, size, list, flag, items })
                 }
             });
         }
-        Some(BuiltinCall {
-            name: "",
-            args,
-            explicit: site.explicit,
-            expected: site.expected,
-            span: site.span,
-        })
+        Some(BuiltinCall { name: "", args, explicit: site.explicit, expected: site.expected, span: site.span })
     }
 
     pub fn arg(&self, i: usize) -> Option<&ArgVal> {
@@ -108,10 +81,7 @@ impl BuiltinCall {
 }
 
 pub fn lookup(name: &str) -> Option<u32> {
-    crate::builtin_table::TABLE
-        .iter()
-        .position(|b| b.name == name)
-        .map(|i| i as u32)
+    crate::builtin_table::TABLE.iter().position(|b| b.name == name).map(|i| i as u32)
 }
 
 pub fn name(i: u32) -> &'static str {
@@ -149,12 +119,8 @@ pub fn cast(fc: &mut FnChecker, call: &mut BuiltinCall, to: DType) -> Type {
         other => {
             let shown = fc.show(other);
             fc.error(
-                Diagnostic::error(
-                    Code::TypeMismatch,
-                    x.span,
-                    format!("cannot convert {shown} to {}", to.name()),
-                )
-                .with_label(format!("this is {shown}")),
+                Diagnostic::error(Code::TypeMismatch, x.span, format!("cannot convert {shown} to {}", to.name()))
+                    .with_label(format!("this is {shown}")),
             );
             Type::Error
         }
@@ -165,20 +131,13 @@ impl FnChecker<'_, '_> {
     /// The tensor type of an argument, or a reported error.
     pub fn tensor_arg(&mut self, a: &ArgVal, what: &str) -> Option<crate::types::TensorType> {
         match &a.ty {
-            Type::Tensor(t) => Some(crate::types::TensorType {
-                dtype: t.dtype,
-                shape: self.subst.shape(&t.shape),
-            }),
+            Type::Tensor(t) => Some(crate::types::TensorType { dtype: t.dtype, shape: self.subst.shape(&t.shape) }),
             Type::Error => None,
             other => {
                 let shown = self.show(other);
                 self.error(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        a.span,
-                        format!("expected {what}, found {shown}"),
-                    )
-                    .with_label(format!("this is {shown}")),
+                    Diagnostic::error(Code::TypeMismatch, a.span, format!("expected {what}, found {shown}"))
+                        .with_label(format!("this is {shown}")),
                 );
                 None
             }
@@ -188,25 +147,14 @@ impl FnChecker<'_, '_> {
     pub fn float_arg(&mut self, a: &ArgVal) -> Option<crate::types::TensorType> {
         let t = self.tensor_arg(a, "a floating-point tensor")?;
         if t.dtype.is_float() || t.dtype == DType::IntLit {
-            let dtype = if t.dtype == DType::IntLit {
-                DType::FloatLit
-            } else {
-                t.dtype
-            };
-            return Some(crate::types::TensorType {
-                dtype,
-                shape: t.shape,
-            });
+            let dtype = if t.dtype == DType::IntLit { DType::FloatLit } else { t.dtype };
+            return Some(crate::types::TensorType { dtype, shape: t.shape });
         }
         let shown = self.show(&a.ty);
         self.error(
-            Diagnostic::error(
-                Code::DtypeMismatch,
-                a.span,
-                format!("expected a floating-point tensor, found {shown}"),
-            )
-            .with_label(format!("this is {shown}"))
-            .with_help("convert it first, e.g. `f32(x)`"),
+            Diagnostic::error(Code::DtypeMismatch, a.span, format!("expected a floating-point tensor, found {shown}"))
+                .with_label(format!("this is {shown}"))
+                .with_help("convert it first, e.g. `f32(x)`"),
         );
         None
     }
@@ -218,12 +166,8 @@ impl FnChecker<'_, '_> {
         }
         if !a.ty.is_error() {
             self.error(
-                Diagnostic::error(
-                    Code::DynamicDimension,
-                    a.span,
-                    format!("{what} must be a constant"),
-                )
-                .with_label("not known before the program runs"),
+                Diagnostic::error(Code::DynamicDimension, a.span, format!("{what} must be a constant"))
+                    .with_label("not known before the program runs"),
             );
         }
         None

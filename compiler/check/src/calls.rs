@@ -120,22 +120,13 @@ impl FnChecker<'_, '_> {
                 let member = self.field(&rt, name, recv.span);
                 self.call_value(member, site)
             }
-            Type::DeclValue(id, dims)
-                if name.name == "init" && self.cx.decl(*id).kind == DeclKind::Model =>
-            {
+            Type::DeclValue(id, dims) if name.name == "init" && self.cx.decl(*id).kind == DeclKind::Model => {
                 self.model_init(*id, dims.clone(), site)
             }
             _ => match self.cx.lookup(self.module, &name.name) {
                 Some(item) => {
                     let size = self.size_of(recv);
-                    site.receiver = Some(ArgVal {
-                        ty: rt,
-                        span: recv.span,
-                        size,
-                        list: None,
-                        flag: None,
-                        items: None,
-                    });
+                    site.receiver = Some(ArgVal { ty: rt, span: recv.span, size, list: None, flag: None, items: None });
                     let ft = match item {
                         ItemRef::Fn(id) => Type::Fn(Box::new(self.cx.func(id).sig.clone())),
                         ItemRef::Builtin(b) => Type::Builtin(b),
@@ -169,13 +160,8 @@ impl FnChecker<'_, '_> {
             Type::Model(id, dims) => match self.cx.decl(id).methods.get("apply").copied() {
                 Some(m) => {
                     let decl = self.cx.decl(id);
-                    let map: HashMap<SymId, Dim> =
-                        decl.generics.iter().copied().zip(dims).collect();
-                    let sig = instantiate(
-                        &Type::Fn(Box::new(self.cx.func(m).sig.clone())),
-                        &map,
-                        &HashMap::new(),
-                    );
+                    let map: HashMap<SymId, Dim> = decl.generics.iter().copied().zip(dims).collect();
+                    let sig = instantiate(&Type::Fn(Box::new(self.cx.func(m).sig.clone())), &map, &HashMap::new());
                     let Type::Fn(f) = sig else { return Type::Error };
                     self.call_fn(&f, site)
                 }
@@ -195,9 +181,7 @@ impl FnChecker<'_, '_> {
                     Type::Error
                 }
             },
-            Type::DeclValue(id, dims) if self.cx.decl(id).kind == DeclKind::Struct => {
-                self.construct(id, dims, site)
-            }
+            Type::DeclValue(id, dims) if self.cx.decl(id).kind == DeclKind::Struct => self.construct(id, dims, site),
             Type::DTypeValue(d) => {
                 let call = crate::builtins::BuiltinCall::new(self, &["x"], site);
                 match call {
@@ -207,12 +191,8 @@ impl FnChecker<'_, '_> {
             }
             other => {
                 let shown = self.show(&other);
-                let mut d = Diagnostic::error(
-                    Code::NotCallable,
-                    site.callee_span,
-                    format!("{shown} is not callable"),
-                )
-                .with_label(format!("this is {shown}"));
+                let mut d = Diagnostic::error(Code::NotCallable, site.callee_span, format!("{shown} is not callable"))
+                    .with_label(format!("this is {shown}"));
                 if matches!(other, Type::DeclValue(..)) {
                     d = d.with_help("create a model with `Name.init(seed: 0)`");
                 }
@@ -284,9 +264,7 @@ impl FnChecker<'_, '_> {
                             format!("{what} has no parameter `{}`", n.name),
                         )
                         .with_label("unknown keyword argument");
-                        if let Some(s) =
-                            tf_base::suggest::closest(&n.name, params.iter().map(|p| p.0.as_str()))
-                        {
+                        if let Some(s) = tf_base::suggest::closest(&n.name, params.iter().map(|p| p.0.as_str())) {
                             d = d.with_help(format!("did you mean `{s}`?"));
                         }
                         self.error(d);
@@ -302,19 +280,12 @@ impl FnChecker<'_, '_> {
             .map(|((n, _), _)| n.as_str())
             .collect();
         if ok && !missing.is_empty() {
-            let list = missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
             self.error(
                 Diagnostic::error(
                     Code::MissingArgument,
                     site.span,
-                    format!(
-                        "missing argument{} {list} in call to {what}",
-                        plural(missing.len())
-                    ),
+                    format!("missing argument{} {list} in call to {what}", plural(missing.len())),
                 )
                 .with_label(format!("{list} not given")),
             );
@@ -332,10 +303,7 @@ impl FnChecker<'_, '_> {
         let (mut dims, mut packs) = (HashMap::new(), HashMap::new());
         for &g in &f.generics {
             let info = self.cx.symbols.info(g).clone();
-            let fresh = self
-                .cx
-                .symbols
-                .fresh(info.name, SymKind::Flex, info.is_pack, info.span);
+            let fresh = self.cx.symbols.fresh(info.name, SymKind::Flex, info.is_pack, info.span);
             if info.is_pack {
                 packs.insert(g, fresh);
             } else {
@@ -346,12 +314,7 @@ impl FnChecker<'_, '_> {
             return Type::Error;
         };
         if let Some((explicit, span)) = &site.explicit {
-            let plain: Vec<SymId> = f
-                .generics
-                .iter()
-                .filter(|g| !self.cx.symbols.info(**g).is_pack)
-                .copied()
-                .collect();
+            let plain: Vec<SymId> = f.generics.iter().filter(|g| !self.cx.symbols.info(**g).is_pack).copied().collect();
             if explicit.len() > plain.len() {
                 self.error(
                     Diagnostic::error(
@@ -373,11 +336,7 @@ impl FnChecker<'_, '_> {
                 }
             }
         }
-        let params: Vec<(String, bool)> = inst
-            .params
-            .iter()
-            .map(|p| (p.name.clone(), p.has_default))
-            .collect();
+        let params: Vec<(String, bool)> = inst.params.iter().map(|p| (p.name.clone(), p.has_default)).collect();
         let Some(slots) = self.match_args(&params, &site, &what) else {
             return Type::Error;
         };
@@ -421,10 +380,8 @@ impl FnChecker<'_, '_> {
 
     /// A result mentioning call-site unknowns that nothing determined is an error.
     pub fn report_unsolved(&mut self, ret: &Type, site: &CallSite, what: &str) -> Type {
-        let unsolved: Vec<SymId> = type_symbols(ret)
-            .into_iter()
-            .filter(|s| self.cx.symbols.kind(*s) == SymKind::Flex)
-            .collect();
+        let unsolved: Vec<SymId> =
+            type_symbols(ret).into_iter().filter(|s| self.cx.symbols.kind(*s) == SymKind::Flex).collect();
         if let Some(s) = unsolved.first() {
             let name = self.cx.symbols.name(*s);
             self.error(
@@ -450,9 +407,7 @@ impl FnChecker<'_, '_> {
             Type::Tuple(ts) => Type::Tuple(ts.iter().map(|t| self.resolve(t)).collect()),
             Type::List(t, n) => Type::List(Box::new(self.resolve(t)), *n),
             Type::Model(id, ds) => Type::Model(*id, ds.iter().map(|d| self.subst.dim(d)).collect()),
-            Type::Struct(id, ds) => {
-                Type::Struct(*id, ds.iter().map(|d| self.subst.dim(d)).collect())
-            }
+            Type::Struct(id, ds) => Type::Struct(*id, ds.iter().map(|d| self.subst.dim(d)).collect()),
             other => other.clone(),
         }
     }
@@ -484,13 +439,8 @@ impl FnChecker<'_, '_> {
                 site.span,
                 format!("cannot infer the dimensions of model `{name}`"),
             )
-            .with_label(format!(
-                "`{name}` takes {generics} dimension argument{}",
-                plural(generics)
-            ))
-            .with_help(format!(
-                "give them explicitly: `{name}[...].init(...)`, or annotate the binding's type"
-            )),
+            .with_label(format!("`{name}` takes {generics} dimension argument{}", plural(generics)))
+            .with_help(format!("give them explicitly: `{name}[...].init(...)`, or annotate the binding's type")),
         );
         Type::Error
     }
@@ -503,12 +453,7 @@ impl FnChecker<'_, '_> {
         for (i, g) in generics.iter().enumerate() {
             let d = match explicit_dims.get(i) {
                 Some(d) => d.clone(),
-                None => Dim::symbol(self.cx.symbols.fresh(
-                    self.cx.symbols.name(*g),
-                    SymKind::Flex,
-                    false,
-                    None,
-                )),
+                None => Dim::symbol(self.cx.symbols.fresh(self.cx.symbols.name(*g), SymKind::Flex, false, None)),
             };
             map.insert(*g, d);
         }
@@ -524,12 +469,7 @@ impl FnChecker<'_, '_> {
             })
             .collect();
         let result = Type::Struct(id, generics.iter().map(|g| map[g].clone()).collect());
-        let sig = FnType {
-            name: name.clone(),
-            generics: Vec::new(),
-            params: fields,
-            ret: result,
-        };
+        let sig = FnType { name: name.clone(), generics: Vec::new(), params: fields, ret: result };
         self.call_fn(&sig, site)
     }
 }

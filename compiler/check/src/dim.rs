@@ -76,13 +76,7 @@ impl Dim {
     }
 
     pub fn neg(&self) -> Dim {
-        Dim {
-            terms: self
-                .terms
-                .iter()
-                .map(|(m, c)| (m.clone(), c.saturating_neg()))
-                .collect(),
-        }
+        Dim { terms: self.terms.iter().map(|(m, c)| (m.clone(), c.saturating_neg())).collect() }
     }
 
     pub fn sub(&self, other: &Dim) -> Dim {
@@ -138,9 +132,7 @@ impl Dim {
         if k == 0 || self.terms.values().any(|c| c % k != 0) {
             return None;
         }
-        Some(Dim {
-            terms: self.terms.iter().map(|(m, c)| (m.clone(), c / k)).collect(),
-        })
+        Some(Dim { terms: self.terms.iter().map(|(m, c)| (m.clone(), c / k)).collect() })
     }
 
     /// Renders with symbol names, highest-degree terms first: `2*H + 1`, `T - 1`, `B*3136`.
@@ -149,14 +141,12 @@ impl Dim {
             return "0".into();
         }
         let mut terms: Vec<(&Monomial, &i64)> = self.terms.iter().collect();
-        terms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(b.0)));
+        terms.sort_by(|a, b| {
+            b.0.len().cmp(&a.0.len()).then_with(|| (*a.1 < 0).cmp(&(*b.1 < 0))).then_with(|| a.0.cmp(b.0))
+        });
         let mut out = String::new();
         for (i, (m, &c)) in terms.iter().enumerate() {
-            let (sign, mag) = if c < 0 {
-                ("-", c.unsigned_abs())
-            } else {
-                ("+", c as u64)
-            };
+            let (sign, mag) = if c < 0 { ("-", c.unsigned_abs()) } else { ("+", c as u64) };
             if i == 0 {
                 if sign == "-" {
                     out.push('-');
@@ -192,10 +182,7 @@ mod tests {
         let t = Dim::symbol(SymId(1));
         let d = t.add(&Dim::constant(1)).sub(&Dim::constant(2));
         assert_eq!(d.display(&n), "T - 1");
-        assert_eq!(
-            Dim::constant(2).mul(&Dim::symbol(SymId(2))).display(&n),
-            "2*H"
-        );
+        assert_eq!(Dim::constant(2).mul(&Dim::symbol(SymId(2))).display(&n), "2*H");
         assert!(t.sub(&t).is_zero());
         assert_eq!(t.add(&t), Dim::constant(2).mul(&t));
     }
@@ -203,10 +190,7 @@ mod tests {
     #[test]
     fn products_compare_as_polynomials() {
         let b = Dim::symbol(SymId(0));
-        let lhs = b
-            .mul(&Dim::constant(7))
-            .mul(&Dim::constant(7))
-            .mul(&Dim::constant(64));
+        let lhs = b.mul(&Dim::constant(7)).mul(&Dim::constant(7)).mul(&Dim::constant(64));
         let rhs = b.mul(&Dim::constant(3136));
         assert_eq!(lhs, rhs);
         assert_eq!(lhs.display(&n), "3136*B");
@@ -225,9 +209,7 @@ mod tests {
 
     #[test]
     fn substitution() {
-        let d = Dim::symbol(SymId(0))
-            .mul(&Dim::symbol(SymId(1)))
-            .sub(&Dim::constant(1));
+        let d = Dim::symbol(SymId(0)).mul(&Dim::symbol(SymId(1))).sub(&Dim::constant(1));
         let r = d.substitute(&|s| (s == SymId(0)).then(|| Dim::constant(3)));
         assert_eq!(r.display(&n), "3*T - 1");
     }

@@ -33,26 +33,14 @@ impl Checker<'_> {
                 }
                 format!("{}{}", tt.dtype.name(), self.show_shape(&shape, subst))
             }
-            Type::Tuple(ts) => format!(
-                "({})",
-                ts.iter()
-                    .map(|t| self.show(t, subst))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Type::Tuple(ts) => format!("({})", ts.iter().map(|t| self.show(t, subst)).collect::<Vec<_>>().join(", ")),
             Type::List(t, n) => format!("[{}; {n}]", self.show(t, subst)),
             Type::Model(id, dims) | Type::Struct(id, dims) | Type::DeclValue(id, dims) => {
                 let name = &self.decl(*id).name;
                 let shown = if dims.is_empty() {
                     name.clone()
                 } else {
-                    format!(
-                        "{name}[{}]",
-                        dims.iter()
-                            .map(|d| self.show_dim(d, subst))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    format!("{name}[{}]", dims.iter().map(|d| self.show_dim(d, subst)).collect::<Vec<_>>().join(", "))
                 };
                 if matches!(t, Type::DeclValue(..)) {
                     format!("type {shown}")
@@ -61,11 +49,8 @@ impl Checker<'_> {
                 }
             }
             Type::Fn(f) => {
-                let params: Vec<String> = f
-                    .params
-                    .iter()
-                    .map(|p| format!("{}: {}", p.name, self.show(&p.ty, subst)))
-                    .collect();
+                let params: Vec<String> =
+                    f.params.iter().map(|p| format!("{}: {}", p.name, self.show(&p.ty, subst))).collect();
                 format!("fn({}) -> {}", params.join(", "), self.show(&f.ret, subst))
             }
             Type::Builtin(i) => format!("builtin fn {}", crate::builtins::name(*i)),

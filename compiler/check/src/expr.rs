@@ -29,12 +29,8 @@ impl FnChecker<'_, '_> {
                 Some(l) => l.ty.clone(),
                 None => {
                     self.error(
-                        Diagnostic::error(
-                            Code::SelfOutsideMethod,
-                            e.span,
-                            "`self` outside a model method",
-                        )
-                        .with_label("there is no model here"),
+                        Diagnostic::error(Code::SelfOutsideMethod, e.span, "`self` outside a model method")
+                            .with_label("there is no model here"),
                     );
                     Type::Error
                 }
@@ -44,18 +40,10 @@ impl FnChecker<'_, '_> {
                     return Type::Unit;
                 }
                 let hints: Vec<Option<&Type>> = match expected {
-                    Some(Type::Tuple(ts)) if ts.len() == items.len() => {
-                        ts.iter().map(Some).collect()
-                    }
+                    Some(Type::Tuple(ts)) if ts.len() == items.len() => ts.iter().map(Some).collect(),
                     _ => vec![None; items.len()],
                 };
-                Type::Tuple(
-                    items
-                        .iter()
-                        .zip(hints)
-                        .map(|(i, h)| self.expr(i, h))
-                        .collect(),
-                )
+                Type::Tuple(items.iter().zip(hints).map(|(i, h)| self.expr(i, h)).collect())
             }
             ExprKind::List(items) => self.list(items, e.span),
             ExprKind::Unary { op, expr } => self.unary(*op, expr, e.span),
@@ -73,19 +61,12 @@ impl FnChecker<'_, '_> {
                 let Some(els) = els else { return Type::Unit };
                 let f = self.expr(els, expected.or(Some(&t)));
                 if let Err(m) = self.unify(&t, &f, els.span) {
-                    if !matches!(m, crate::unify::Mismatch::Kind)
-                        || t != Type::Unit
-                        || f != Type::Unit
-                    {
+                    if !matches!(m, crate::unify::Mismatch::Kind) || t != Type::Unit || f != Type::Unit {
                         let (a, b) = (self.show(&t), self.show(&f));
                         self.error(
-                            Diagnostic::error(
-                                Code::BranchMismatch,
-                                els.span,
-                                "`if` branches have different types",
-                            )
-                            .with_label(format!("this branch is {b}"))
-                            .with_secondary(then.span, format!("this branch is {a}")),
+                            Diagnostic::error(Code::BranchMismatch, els.span, "`if` branches have different types")
+                                .with_label(format!("this branch is {b}"))
+                                .with_secondary(then.span, format!("this branch is {a}")),
                         );
                         return Type::Error;
                     }
@@ -110,19 +91,13 @@ impl FnChecker<'_, '_> {
     /// The dtype of an integer scalar, or an error.
     pub fn int_scalar(&mut self, t: &Type, span: Span) -> Option<DType> {
         match t {
-            Type::Tensor(tt) if tt.dtype.is_int() && self.subst.shape(&tt.shape).is_scalar() => {
-                Some(tt.dtype)
-            }
+            Type::Tensor(tt) if tt.dtype.is_int() && self.subst.shape(&tt.shape).is_scalar() => Some(tt.dtype),
             Type::Error => None,
             other => {
                 let shown = self.show(other);
                 self.error(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        span,
-                        format!("expected an integer, found {shown}"),
-                    )
-                    .with_label(format!("this is {shown}")),
+                    Diagnostic::error(Code::TypeMismatch, span, format!("expected an integer, found {shown}"))
+                        .with_label(format!("this is {shown}")),
                 );
                 None
             }
@@ -146,12 +121,9 @@ impl FnChecker<'_, '_> {
             None => {
                 let mut names = self.local_names();
                 names.extend(self.cx.visible_names(self.module));
-                let mut d = Diagnostic::error(
-                    Code::UndefinedName,
-                    n.span,
-                    format!("cannot find `{}` in this scope", n.name),
-                )
-                .with_label("not defined");
+                let mut d =
+                    Diagnostic::error(Code::UndefinedName, n.span, format!("cannot find `{}` in this scope", n.name))
+                        .with_label("not defined");
                 if let Some(s) = closest(&n.name, names.iter().map(String::as_str)) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }
@@ -198,12 +170,8 @@ impl FnChecker<'_, '_> {
             let shown = self.show(&t);
             let sym = if op == UnOp::Neg { "-" } else { "not" };
             self.error(
-                Diagnostic::error(
-                    Code::InvalidOperand,
-                    span,
-                    format!("`{sym}` cannot be applied to {shown}"),
-                )
-                .with_label(format!("this is {shown}")),
+                Diagnostic::error(Code::InvalidOperand, span, format!("`{sym}` cannot be applied to {shown}"))
+                    .with_label(format!("this is {shown}")),
             );
             return Type::Error;
         }
@@ -216,21 +184,14 @@ impl FnChecker<'_, '_> {
             Type::Error => Type::Error,
             Type::Model(id, dims) | Type::Struct(id, dims) => {
                 let decl = self.cx.decl(*id);
-                let map: std::collections::HashMap<_, _> = decl
-                    .generics
-                    .iter()
-                    .copied()
-                    .zip(dims.iter().cloned())
-                    .collect();
+                let map: std::collections::HashMap<_, _> =
+                    decl.generics.iter().copied().zip(dims.iter().cloned()).collect();
                 if let Some(f) = decl.fields.iter().find(|f| f.name == name.name) {
                     return instantiate(&f.ty, &map, &Default::default());
                 }
                 if let Some(&m) = decl.methods.get(&name.name) {
-                    let mut sig = instantiate(
-                        &Type::Fn(Box::new(self.cx.func(m).sig.clone())),
-                        &map,
-                        &Default::default(),
-                    );
+                    let mut sig =
+                        instantiate(&Type::Fn(Box::new(self.cx.func(m).sig.clone())), &map, &Default::default());
                     if let Type::Fn(f) = &mut sig {
                         f.name = format!("{}.{}", decl.name, name.name);
                     }
@@ -242,18 +203,11 @@ impl FnChecker<'_, '_> {
                     .map(|f| f.name.as_str())
                     .chain(decl.methods.keys().map(String::as_str))
                     .collect();
-                let kind = if decl.kind == DeclKind::Model {
-                    "model"
-                } else {
-                    "struct"
-                };
+                let kind = if decl.kind == DeclKind::Model { "model" } else { "struct" };
                 let mut d = Diagnostic::error(
                     Code::NoSuchMember,
                     name.span,
-                    format!(
-                        "{kind} `{}` has no field or method `{}`",
-                        decl.name, name.name
-                    ),
+                    format!("{kind} `{}` has no field or method `{}`", decl.name, name.name),
                 )
                 .with_label("unknown member")
                 .with_secondary(decl.span, format!("`{}` declared here", decl.name));
@@ -273,10 +227,7 @@ impl FnChecker<'_, '_> {
                             name.span,
                             format!("{shown} has no element `{}`", name.name),
                         )
-                        .with_label(format!(
-                            "valid elements are 0 to {}",
-                            ts.len().saturating_sub(1)
-                        )),
+                        .with_label(format!("valid elements are 0 to {}", ts.len().saturating_sub(1))),
                     );
                     Type::Error
                 }
@@ -285,21 +236,13 @@ impl FnChecker<'_, '_> {
                 let mut shape = self.subst.shape(&tt.shape);
                 if shape.has_pack() {
                     let n = shape.0.len();
-                    if n >= 2
-                        && shape.0[n - 2..]
-                            .iter()
-                            .all(|i| matches!(i, ShapeItem::Dim(_)))
-                    {
+                    if n >= 2 && shape.0[n - 2..].iter().all(|i| matches!(i, ShapeItem::Dim(_))) {
                         shape.0.swap(n - 2, n - 1);
                         return Type::tensor(tt.dtype, shape);
                     }
                     self.error(
-                        Diagnostic::error(
-                            Code::InvalidRank,
-                            name.span,
-                            "`.T` needs two trailing dimensions",
-                        )
-                        .with_label("rank unknown here"),
+                        Diagnostic::error(Code::InvalidRank, name.span, "`.T` needs two trailing dimensions")
+                            .with_label("rank unknown here"),
                     );
                     return Type::Error;
                 }
@@ -313,13 +256,10 @@ impl FnChecker<'_, '_> {
                 } else {
                     ""
                 };
-                let mut d = Diagnostic::error(
-                    Code::NoSuchMember,
-                    name.span,
-                    format!("{shown} has no field `{}`", name.name),
-                )
-                .with_label("unknown field")
-                .with_secondary(span, format!("this is {shown}"));
+                let mut d =
+                    Diagnostic::error(Code::NoSuchMember, name.span, format!("{shown} has no field `{}`", name.name))
+                        .with_label("unknown field")
+                        .with_secondary(span, format!("this is {shown}"));
                 if !help.is_empty() {
                     d = d.with_help(help);
                 }
@@ -342,14 +282,8 @@ impl FnChecker<'_, '_> {
                                 format!("cannot assign twice to `{}`", n.name),
                             )
                             .with_label("assignment to an immutable binding")
-                            .with_secondary(
-                                local.span,
-                                format!("`{}` is declared with `let` here", n.name),
-                            )
-                            .with_help(format!(
-                                "declare it with `var {}` to make it mutable",
-                                n.name
-                            )),
+                            .with_secondary(local.span, format!("`{}` is declared with `let` here", n.name))
+                            .with_help(format!("declare it with `var {}` to make it mutable", n.name)),
                         );
                     }
                     self.expr(target, None)
@@ -358,33 +292,18 @@ impl FnChecker<'_, '_> {
             },
             None => {
                 self.error(
-                    Diagnostic::error(
-                        Code::InvalidAssignTarget,
-                        target.span,
-                        "invalid assignment target",
-                    )
-                    .with_label("only variables and their fields can be assigned"),
+                    Diagnostic::error(Code::InvalidAssignTarget, target.span, "invalid assignment target")
+                        .with_label("only variables and their fields can be assigned"),
                 );
                 self.expr(value, None);
                 return;
             }
         };
         let value_ty = match op {
-            Some(op) => self.binary_types(
-                op,
-                &target_ty,
-                target.span,
-                value,
-                target.span.to(value.span),
-            ),
+            Some(op) => self.binary_types(op, &target_ty, target.span, value, target.span.to(value.span)),
             None => self.expr(value, Some(&target_ty)),
         };
-        self.expect_type(
-            &target_ty,
-            &value_ty,
-            value.span,
-            Some((target.span, "required by the assigned variable")),
-        );
+        self.expect_type(&target_ty, &value_ty, value.span, Some((target.span, "required by the assigned variable")));
     }
 
     /// The value of an integer expression as a size, when it is one: literals, dimension names,
@@ -398,17 +317,21 @@ impl FnChecker<'_, '_> {
                 }
                 self.dims.get(&n.name).map(|s| Dim::symbol(*s))
             }
-            ExprKind::Unary {
-                op: UnOp::Neg,
-                expr,
-            } => self.size_of(expr).map(|d| d.neg()),
+            ExprKind::Unary { op: UnOp::Neg, expr } => self.size_of(expr).map(|d| d.neg()),
             ExprKind::Binary { op, lhs, rhs } => {
                 let (a, b) = (self.size_of(lhs)?, self.size_of(rhs)?);
                 match op {
                     BinOp::Add => Some(a.add(&b)),
                     BinOp::Sub => Some(a.sub(&b)),
                     BinOp::Mul => Some(a.mul(&b)),
-                    BinOp::Div => b.as_constant().and_then(|k| a.div_exact(k)),
+                    BinOp::Div => {
+                        let k = b.as_constant().filter(|k| *k > 0)?;
+                        a.div_exact(k).or_else(|| {
+                            // Floor division that does not simplify: a symbol named by the expression.
+                            let text = format!("({}) / {k}", self.show_dim(&a));
+                            Some(Dim::symbol(self.cx.symbols.opaque(text)))
+                        })
+                    }
                     _ => None,
                 }
             }
@@ -429,11 +352,7 @@ fn assign_root(e: &Expr) -> Option<&Ident> {
 pub fn join_literal(a: Type, b: Type) -> Type {
     match (&a, &b) {
         (Type::Tensor(x), Type::Tensor(y)) if x.dtype.is_literal() && !y.dtype.is_literal() => b,
-        (Type::Tensor(x), Type::Tensor(y))
-            if x.dtype == DType::IntLit && y.dtype == DType::FloatLit =>
-        {
-            b
-        }
+        (Type::Tensor(x), Type::Tensor(y)) if x.dtype == DType::IntLit && y.dtype == DType::FloatLit => b,
         (Type::Error, _) => b,
         _ => a,
     }

@@ -49,12 +49,8 @@ impl FnChecker<'_, '_> {
                 };
                 let IndexArg::Expr(e) = &indices[0] else {
                     self.error(
-                        Diagnostic::error(
-                            Code::TypeMismatch,
-                            span,
-                            "tuples and lists cannot be sliced",
-                        )
-                        .with_label("use a single constant index"),
+                        Diagnostic::error(Code::TypeMismatch, span, "tuples and lists cannot be sliced")
+                            .with_label("use a single constant index"),
                     );
                     return Type::Error;
                 };
@@ -76,12 +72,8 @@ impl FnChecker<'_, '_> {
                         Type::List(e, _) => (**e).clone(),
                         _ => {
                             self.error(
-                                Diagnostic::error(
-                                    Code::DynamicDimension,
-                                    e.span,
-                                    "a tuple index must be a constant",
-                                )
-                                .with_label("not a constant"),
+                                Diagnostic::error(Code::DynamicDimension, e.span, "a tuple index must be a constant")
+                                    .with_label("not a constant"),
                             );
                             Type::Error
                         }
@@ -97,11 +89,7 @@ impl FnChecker<'_, '_> {
                         Diagnostic::error(
                             Code::GenericArgCount,
                             span,
-                            format!(
-                                "`{name}` takes {want} dimension argument{}, {} given",
-                                plural(want),
-                                dims.len()
-                            ),
+                            format!("`{name}` takes {want} dimension argument{}, {} given", plural(want), dims.len()),
                         )
                         .with_label(format!("expected {want}")),
                     );
@@ -113,12 +101,8 @@ impl FnChecker<'_, '_> {
                 let shown = self.show(other);
                 self.skip_indices(indices);
                 self.error(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        base.span,
-                        format!("{shown} cannot be indexed"),
-                    )
-                    .with_label(format!("this is {shown}")),
+                    Diagnostic::error(Code::TypeMismatch, base.span, format!("{shown} cannot be indexed"))
+                        .with_label(format!("this is {shown}")),
                 );
                 Type::Error
             }
@@ -131,9 +115,7 @@ impl FnChecker<'_, '_> {
                 IndexArg::Expr(e) => {
                     self.expr(e, None);
                 }
-                IndexArg::Slice {
-                    start, end, step, ..
-                } => {
+                IndexArg::Slice { start, end, step, .. } => {
                     for e in [start, end, step].into_iter().flatten() {
                         self.expr(e, None);
                     }
@@ -143,24 +125,14 @@ impl FnChecker<'_, '_> {
         }
     }
 
-    fn index_tensor(
-        &mut self,
-        tt: &TensorType,
-        base_span: Span,
-        indices: &[IndexArg],
-        span: Span,
-    ) -> Type {
+    fn index_tensor(&mut self, tt: &TensorType, base_span: Span, indices: &[IndexArg], span: Span) -> Type {
         let shape = self.subst.shape(&tt.shape);
-        let consuming = indices
-            .iter()
-            .filter(|i| !matches!(i, IndexArg::Ellipsis(_)))
-            .count();
+        let consuming = indices.iter().filter(|i| !matches!(i, IndexArg::Ellipsis(_))).count();
         let ellipses = indices.len() - consuming;
         let rank = shape.0.len();
         if ellipses > 1 {
             self.error(
-                Diagnostic::error(Code::InvalidSlice, span, "at most one `...` per index")
-                    .with_label("several `...`"),
+                Diagnostic::error(Code::InvalidSlice, span, "at most one `...` per index").with_label("several `...`"),
             );
             return Type::Error;
         }
@@ -170,10 +142,7 @@ impl FnChecker<'_, '_> {
                 Diagnostic::error(
                     Code::RankMismatch,
                     span,
-                    format!(
-                        "too many indices: {consuming} for a tensor of {rank} dimension{}",
-                        plural(rank)
-                    ),
+                    format!("too many indices: {consuming} for a tensor of {rank} dimension{}", plural(rank)),
                 )
                 .with_label(format!("{consuming} indices"))
                 .with_secondary(base_span, format!("this is {shown}")),
@@ -197,12 +166,8 @@ impl FnChecker<'_, '_> {
             pos += 1;
             let ShapeItem::Dim(dim) = item else {
                 self.error(
-                    Diagnostic::error(
-                        Code::InvalidRank,
-                        span,
-                        "cannot index into a `..` pack of dimensions",
-                    )
-                    .with_label("use `...` to skip the pack"),
+                    Diagnostic::error(Code::InvalidRank, span, "cannot index into a `..` pack of dimensions")
+                        .with_label("use `...` to skip the pack"),
                 );
                 self.skip_indices(indices);
                 return Type::Error;
@@ -215,15 +180,12 @@ impl FnChecker<'_, '_> {
                         return Type::Error;
                     }
                 }
-                IndexArg::Slice {
-                    start,
-                    end,
-                    step,
-                    span,
-                } => match self.slice(start.as_ref(), end.as_ref(), step.as_ref(), &dim, *span) {
-                    Some(d) => out.push(ShapeItem::Dim(d)),
-                    None => return Type::Error,
-                },
+                IndexArg::Slice { start, end, step, span } => {
+                    match self.slice(start.as_ref(), end.as_ref(), step.as_ref(), &dim, *span) {
+                        Some(d) => out.push(ShapeItem::Dim(d)),
+                        None => return Type::Error,
+                    }
+                }
                 IndexArg::Ellipsis(_) => {}
             }
         }
@@ -237,10 +199,7 @@ impl FnChecker<'_, '_> {
         match &t {
             Type::Error => None,
             Type::Tensor(it) if it.dtype.is_int() && self.subst.shape(&it.shape).is_scalar() => {
-                match (
-                    self.size_of(e).and_then(|d| d.as_constant()),
-                    self.subst.dim(dim).as_constant(),
-                ) {
+                match (self.size_of(e).and_then(|d| d.as_constant()), self.subst.dim(dim).as_constant()) {
                     (Some(k), Some(n)) if k >= n || k < -n => {
                         self.error(
                             Diagnostic::error(
@@ -248,11 +207,7 @@ impl FnChecker<'_, '_> {
                                 e.span,
                                 format!("index {k} is out of bounds for a dimension of size {n}"),
                             )
-                            .with_label(format!(
-                                "valid indices are {} to {}",
-                                -n,
-                                n - 1
-                            )),
+                            .with_label(format!("valid indices are {} to {}", -n, n - 1)),
                         );
                         return None;
                     }
@@ -328,23 +283,15 @@ impl FnChecker<'_, '_> {
                     }
                     None => {
                         self.error(
-                            Diagnostic::error(
-                                Code::DynamicDimension,
-                                st.span,
-                                "slice step must be a constant",
-                            )
-                            .with_label("not a constant"),
+                            Diagnostic::error(Code::DynamicDimension, st.span, "slice step must be a constant")
+                                .with_label("not a constant"),
                         );
                         return None;
                     }
                 }
             }
         };
-        let consts = (
-            s.as_ref().and_then(Dim::as_constant),
-            e.as_ref().and_then(Dim::as_constant),
-            dim.as_constant(),
-        );
+        let consts = (s.as_ref().and_then(Dim::as_constant), e.as_ref().and_then(Dim::as_constant), dim.as_constant());
         match consts {
             (Some(a), Some(b), Some(n)) if a < 0 || b > n || a > b => {
                 self.error(

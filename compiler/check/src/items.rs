@@ -23,26 +23,19 @@ impl<'a> Checker<'a> {
             for item in &module.ast.items {
                 let (name, item_ref) = match &item.kind {
                     ItemKind::Use(u) => {
-                        if let Some((_, target)) =
-                            module.imports.iter().find(|(s, _)| *s == item.span)
-                        {
-                            let names = u
-                                .names
-                                .as_ref()
-                                .map(|ns| ns.iter().map(|n| n.name.clone()).collect());
+                        if let Some((_, target)) = module.imports.iter().find(|(s, _)| *s == item.span) {
+                            let names = u.names.as_ref().map(|ns| ns.iter().map(|n| n.name.clone()).collect());
                             self.imports[mi].push((*target, names));
                         }
                         continue;
                     }
                     ItemKind::Fn(f) => (&f.name, ItemRef::Fn(self.add_fn(mid, f, None))),
-                    ItemKind::Model(m) => (
-                        &m.name,
-                        ItemRef::Decl(self.add_decl(mid, &m.name, DeclKind::Model, item.span)),
-                    ),
-                    ItemKind::Struct(s) => (
-                        &s.name,
-                        ItemRef::Decl(self.add_decl(mid, &s.name, DeclKind::Struct, item.span)),
-                    ),
+                    ItemKind::Model(m) => {
+                        (&m.name, ItemRef::Decl(self.add_decl(mid, &m.name, DeclKind::Model, item.span)))
+                    }
+                    ItemKind::Struct(s) => {
+                        (&s.name, ItemRef::Decl(self.add_decl(mid, &s.name, DeclKind::Struct, item.span)))
+                    }
                     ItemKind::Error => continue,
                 };
                 let key = (mi, name.name.clone());
@@ -69,17 +62,12 @@ impl<'a> Checker<'a> {
                 };
                 for n in u.names.iter().flatten() {
                     if !self.namespaces[target.0 as usize].contains_key(&n.name) {
-                        let candidates: Vec<&str> = self.namespaces[target.0 as usize]
-                            .keys()
-                            .map(String::as_str)
-                            .collect();
+                        let candidates: Vec<&str> =
+                            self.namespaces[target.0 as usize].keys().map(String::as_str).collect();
                         let mut d = Diagnostic::error(
                             Code::NotInModule,
                             n.span,
-                            format!(
-                                "module `{}` has no item `{}`",
-                                program.modules[target.0 as usize].name, n.name
-                            ),
+                            format!("module `{}` has no item `{}`", program.modules[target.0 as usize].name, n.name),
                         )
                         .with_label("not defined there");
                         if let Some(s) = tf_base::suggest::closest(&n.name, candidates) {
@@ -98,12 +86,7 @@ impl<'a> Checker<'a> {
             module,
             decl,
             owner,
-            sig: FnType {
-                name: decl.name.name.clone(),
-                generics: Vec::new(),
-                params: Vec::new(),
-                ret: Type::Unit,
-            },
+            sig: FnType { name: decl.name.name.clone(), generics: Vec::new(), params: Vec::new(), ret: Type::Unit },
             has_self: false,
             declared_ret: decl.ret.is_some(),
             state: BodyState::NotChecked,
@@ -113,13 +96,7 @@ impl<'a> Checker<'a> {
         FnId(self.fns.len() as u32 - 1)
     }
 
-    fn add_decl(
-        &mut self,
-        module: ModuleId,
-        name: &ast::Ident,
-        kind: DeclKind,
-        span: Span,
-    ) -> DeclId {
+    fn add_decl(&mut self, module: ModuleId, name: &ast::Ident, kind: DeclKind, span: Span) -> DeclId {
         self.decls.push(DeclInfo {
             name: name.name.clone(),
             module,
@@ -147,8 +124,7 @@ impl<'a> Checker<'a> {
                         self.resolve_decl(mid, id, &m.generics, model_fields(m));
                         for member in &m.members {
                             if let MemberKind::Method(f) = &member.kind {
-                                if let Some(prev) = self.decl(id).methods.get(&f.name.name).copied()
-                                {
+                                if let Some(prev) = self.decl(id).methods.get(&f.name.name).copied() {
                                     let prev_span = self.func(prev).decl.name.span;
                                     self.error(duplicate(&f.name.name, f.name.span, prev_span));
                                     continue;
@@ -164,19 +140,13 @@ impl<'a> Checker<'a> {
                                     continue;
                                 }
                                 let fid = self.add_fn(mid, f, Some(id));
-                                self.decls[id.0 as usize]
-                                    .methods
-                                    .insert(f.name.name.clone(), fid);
+                                self.decls[id.0 as usize].methods.insert(f.name.name.clone(), fid);
                             }
                         }
                     }
                     ItemKind::Struct(s) => {
                         let id = self.decl_for(mid, &s.name.name, &mut decl_index);
-                        let fields = s
-                            .fields
-                            .iter()
-                            .map(|f| (f.name.clone(), &f.ty, false, None, f.span))
-                            .collect();
+                        let fields = s.fields.iter().map(|f| (f.name.clone(), &f.ty, false, None, f.span)).collect();
                         self.resolve_decl(mid, id, &s.generics, fields);
                     }
                     _ => {}
@@ -201,13 +171,7 @@ impl<'a> Checker<'a> {
         module: ModuleId,
         id: DeclId,
         generics: &[ast::GenericParam],
-        fields: Vec<(
-            ast::Ident,
-            &'a ast::TypeExpr,
-            bool,
-            Option<&'a ast::Expr>,
-            Span,
-        )>,
+        fields: Vec<(ast::Ident, &'a ast::TypeExpr, bool, Option<&'a ast::Expr>, Span)>,
     ) {
         let mut names = HashMap::new();
         let mut syms = Vec::new();
@@ -216,9 +180,7 @@ impl<'a> Checker<'a> {
                 self.error(duplicate(&g.name.name, g.name.span, g.name.span));
                 continue;
             }
-            let s =
-                self.symbols
-                    .fresh(&g.name.name, SymKind::Generic, g.is_pack, Some(g.name.span));
+            let s = self.symbols.fresh(&g.name.name, SymKind::Generic, g.is_pack, Some(g.name.span));
             names.insert(g.name.name.clone(), s);
             syms.push(s);
         }
@@ -230,32 +192,16 @@ impl<'a> Checker<'a> {
                 continue;
             }
             seen.insert(name.name.clone(), name.span);
-            let mut scope = DimScope {
-                names: &mut names,
-                new_dims: NewDims::Forbidden,
-                introduced: Vec::new(),
-            };
+            let mut scope = DimScope { names: &mut names, new_dims: NewDims::Forbidden, introduced: Vec::new() };
             let t = self.lower_type(module, ty, &mut scope);
             if is_param && !matches!(&t, Type::Tensor(tt) if tt.dtype.is_float()) && !t.is_error() {
                 self.error(
-                    Diagnostic::error(
-                        Code::TypeMismatch,
-                        ty.span,
-                        "a `param` must be a floating-point tensor",
-                    )
-                    .with_label(
-                        "trainable parameters are differentiated, so they need a float type",
-                    )
-                    .with_help("declare a plain field (without `param`) for other values"),
+                    Diagnostic::error(Code::TypeMismatch, ty.span, "a `param` must be a floating-point tensor")
+                        .with_label("trainable parameters are differentiated, so they need a float type")
+                        .with_help("declare a plain field (without `param`) for other values"),
                 );
             }
-            lowered.push(FieldInfo {
-                name: name.name.clone(),
-                ty: t,
-                is_param,
-                span,
-                init,
-            });
+            lowered.push(FieldInfo { name: name.name.clone(), ty: t, is_param, span, init });
         }
         let decl = &mut self.decls[id.0 as usize];
         decl.generics = syms;
@@ -266,22 +212,15 @@ impl<'a> Checker<'a> {
     fn resolve_fn_signature(&mut self, id: FnId) {
         let info = self.func(id);
         let (decl, module, owner) = (info.decl, info.module, info.owner);
-        let mut names: HashMap<String, SymId> = owner
-            .map(|o| self.decl(o).dim_scope.clone())
-            .unwrap_or_default();
+        let mut names: HashMap<String, SymId> = owner.map(|o| self.decl(o).dim_scope.clone()).unwrap_or_default();
         let mut generics = Vec::new();
         for g in &decl.generics {
-            if names.contains_key(&g.name.name)
-                && generics
-                    .iter()
-                    .any(|s: &SymId| self.symbols.name(*s) == g.name.name)
+            if names.contains_key(&g.name.name) && generics.iter().any(|s: &SymId| self.symbols.name(*s) == g.name.name)
             {
                 self.error(duplicate(&g.name.name, g.name.span, g.name.span));
                 continue;
             }
-            let s =
-                self.symbols
-                    .fresh(&g.name.name, SymKind::Generic, g.is_pack, Some(g.name.span));
+            let s = self.symbols.fresh(&g.name.name, SymKind::Generic, g.is_pack, Some(g.name.span));
             names.insert(g.name.name.clone(), s);
             generics.push(s);
         }
@@ -309,27 +248,15 @@ impl<'a> Checker<'a> {
                 }
                 continue;
             };
-            let mut scope = DimScope {
-                names: &mut names,
-                new_dims: NewDims::Generic,
-                introduced: Vec::new(),
-            };
+            let mut scope = DimScope { names: &mut names, new_dims: NewDims::Generic, introduced: Vec::new() };
             let t = self.lower_type(module, ty, &mut scope);
             generics.extend(scope.introduced);
-            params.push(ParamType {
-                name: p.name.name.clone(),
-                ty: t,
-                has_default: p.default.is_some(),
-            });
+            params.push(ParamType { name: p.name.name.clone(), ty: t, has_default: p.default.is_some() });
             spans.push(p.span);
         }
         let ret = match &decl.ret {
             Some(t) => {
-                let mut scope = DimScope {
-                    names: &mut names,
-                    new_dims: NewDims::Generic,
-                    introduced: Vec::new(),
-                };
+                let mut scope = DimScope { names: &mut names, new_dims: NewDims::Generic, introduced: Vec::new() };
                 let t = self.lower_type(module, t, &mut scope);
                 generics.extend(scope.introduced);
                 t
@@ -337,48 +264,29 @@ impl<'a> Checker<'a> {
             None => Type::Unit,
         };
         let info = &mut self.fns[id.0 as usize];
-        info.sig = FnType {
-            name: decl.name.name.clone(),
-            generics,
-            params,
-            ret,
-        };
+        info.sig = FnType { name: decl.name.name.clone(), generics, params, ret };
         info.has_self = has_self;
         info.dim_scope = names;
         info.param_spans = spans;
     }
 }
 
-type FieldRow<'a> = (
-    ast::Ident,
-    &'a ast::TypeExpr,
-    bool,
-    Option<&'a ast::Expr>,
-    Span,
-);
+type FieldRow<'a> = (ast::Ident, &'a ast::TypeExpr, bool, Option<&'a ast::Expr>, Span);
 
 fn model_fields(m: &ast::ModelDecl) -> Vec<FieldRow<'_>> {
     m.members
         .iter()
         .filter_map(|member| match &member.kind {
-            MemberKind::Param { name, ty, init } => {
-                Some((name.clone(), ty, true, init.as_ref(), member.span))
-            }
-            MemberKind::Field { name, ty, init } => {
-                Some((name.clone(), ty, false, init.as_ref(), member.span))
-            }
+            MemberKind::Param { name, ty, init } => Some((name.clone(), ty, true, init.as_ref(), member.span)),
+            MemberKind::Field { name, ty, init } => Some((name.clone(), ty, false, init.as_ref(), member.span)),
             _ => None,
         })
         .collect()
 }
 
 pub fn duplicate(name: &str, span: Span, prev: Span) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        Code::DuplicateDefinition,
-        span,
-        format!("`{name}` is defined more than once"),
-    )
-    .with_label("redefined here");
+    let mut d = Diagnostic::error(Code::DuplicateDefinition, span, format!("`{name}` is defined more than once"))
+        .with_label("redefined here");
     if prev != span {
         d = d.with_secondary(prev, "first defined here");
     }

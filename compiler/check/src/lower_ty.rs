@@ -38,12 +38,7 @@ impl<'a> Checker<'a> {
                 if items.is_empty() {
                     return Type::Unit;
                 }
-                Type::Tuple(
-                    items
-                        .iter()
-                        .map(|i| self.lower_type(module, i, scope))
-                        .collect(),
-                )
+                Type::Tuple(items.iter().map(|i| self.lower_type(module, i, scope)).collect())
             }
             TypeKind::Named { name, args } => {
                 if let Some(dtype) = DType::from_name(&name.name) {
@@ -69,11 +64,7 @@ impl<'a> Checker<'a> {
                         let want = self.decl(id).generics.len();
                         if dims.len() != want {
                             let decl = self.decl(id);
-                            let what = if decl.kind == DeclKind::Model {
-                                "model"
-                            } else {
-                                "struct"
-                            };
+                            let what = if decl.kind == DeclKind::Model { "model" } else { "struct" };
                             self.error(
                                 Diagnostic::error(
                                     Code::GenericArgCount,
@@ -86,10 +77,7 @@ impl<'a> Checker<'a> {
                                     ),
                                 )
                                 .with_label(format!("expected {want}"))
-                                .with_secondary(
-                                    decl.span,
-                                    format!("`{}` declared here", name.name),
-                                ),
+                                .with_secondary(decl.span, format!("`{}` declared here", name.name)),
                             );
                             return Type::Error;
                         }
@@ -99,15 +87,14 @@ impl<'a> Checker<'a> {
                         }
                     }
                     _ => {
-                        let mut candidates: Vec<String> =
-                            ["f32", "f64", "i32", "i64", "bool", "f16", "bf16", "str"]
-                                .iter()
-                                .map(|s| s.to_string())
-                                .collect();
+                        let mut candidates: Vec<String> = ["f32", "f64", "i32", "i64", "bool", "f16", "bf16", "str"]
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect();
                         candidates.extend(
-                            self.visible_names(module).into_iter().filter(|n| {
-                                matches!(self.lookup(module, n), Some(ItemRef::Decl(_)))
-                            }),
+                            self.visible_names(module)
+                                .into_iter()
+                                .filter(|n| matches!(self.lookup(module, n), Some(ItemRef::Decl(_)))),
                         );
                         let mut d = Diagnostic::error(
                             Code::UndefinedType,
@@ -115,8 +102,7 @@ impl<'a> Checker<'a> {
                             format!("undefined type `{}`", name.name),
                         )
                         .with_label("not a type in scope");
-                        if let Some(s) = closest(&name.name, candidates.iter().map(String::as_str))
-                        {
+                        if let Some(s) = closest(&name.name, candidates.iter().map(String::as_str)) {
                             d = d.with_help(format!("did you mean `{s}`?"));
                         }
                         self.error(d);
@@ -135,12 +121,8 @@ impl<'a> Checker<'a> {
             if matches!(item, ShapeItem::Pack(_)) {
                 if seen_pack {
                     self.error(
-                        Diagnostic::error(
-                            Code::InvalidRank,
-                            d.span,
-                            "a shape may contain at most one `..` pack",
-                        )
-                        .with_label("second pack"),
+                        Diagnostic::error(Code::InvalidRank, d.span, "a shape may contain at most one `..` pack")
+                            .with_label("second pack"),
                     );
                     continue;
                 }
@@ -174,13 +156,9 @@ impl<'a> Checker<'a> {
                 let (x, y) = (self.lower_dim(a, scope), self.lower_dim(b, scope));
                 if x.as_constant().is_none() && y.as_constant().is_none() {
                     self.error(
-                        Diagnostic::error(
-                            Code::DynamicDimension,
-                            d.span,
-                            "dimension arithmetic must be linear",
-                        )
-                        .with_label("product of two dimension names")
-                        .with_help("multiply a dimension name by a constant only, e.g. `2 * H`"),
+                        Diagnostic::error(Code::DynamicDimension, d.span, "dimension arithmetic must be linear")
+                            .with_label("product of two dimension names")
+                            .with_help("multiply a dimension name by a constant only, e.g. `2 * H`"),
                     );
                 }
                 x.mul(&y)
@@ -201,31 +179,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn dim_name(
-        &mut self,
-        name: &str,
-        d: &DimExpr,
-        scope: &mut DimScope,
-        is_pack: bool,
-    ) -> Option<SymId> {
+    fn dim_name(&mut self, name: &str, d: &DimExpr, scope: &mut DimScope, is_pack: bool) -> Option<SymId> {
         if let Some(&s) = scope.names.get(name) {
             if self.symbols.info(s).is_pack != is_pack {
-                let (is, used) = if is_pack {
-                    ("a dimension", "a pack")
-                } else {
-                    ("a pack", "a dimension")
-                };
+                let (is, used) = if is_pack { ("a dimension", "a pack") } else { ("a pack", "a dimension") };
                 self.error(
-                    Diagnostic::error(
-                        Code::InvalidRank,
-                        d.span,
-                        format!("`{name}` is {is}, used as {used}"),
-                    )
-                    .with_label(if is_pack {
-                        "written `..` here"
-                    } else {
-                        "write `..` before a pack"
-                    }),
+                    Diagnostic::error(Code::InvalidRank, d.span, format!("`{name}` is {is}, used as {used}"))
+                        .with_label(if is_pack { "written `..` here" } else { "write `..` before a pack" }),
                 );
                 return None;
             }
@@ -236,15 +196,9 @@ impl<'a> Checker<'a> {
             NewDims::Runtime => SymKind::Runtime,
             NewDims::Forbidden => {
                 self.error(
-                    Diagnostic::error(
-                        Code::UndeclaredDimension,
-                        d.span,
-                        format!("undeclared dimension `{name}`"),
-                    )
-                    .with_label("not a generic parameter of this declaration")
-                    .with_help(format!(
-                        "declare it: `[{name}]` after the declaration's name"
-                    )),
+                    Diagnostic::error(Code::UndeclaredDimension, d.span, format!("undeclared dimension `{name}`"))
+                        .with_label("not a generic parameter of this declaration")
+                        .with_help(format!("declare it: `[{name}]` after the declaration's name")),
                 );
                 return None;
             }

@@ -16,14 +16,7 @@ impl FnChecker<'_, '_> {
     }
 
     /// Types `a op rhs` where the left operand's type is already known.
-    pub fn binary_types(
-        &mut self,
-        op: BinOp,
-        a: &Type,
-        a_span: Span,
-        rhs: &Expr,
-        span: Span,
-    ) -> Type {
+    pub fn binary_types(&mut self, op: BinOp, a: &Type, a_span: Span, rhs: &Expr, span: Span) -> Type {
         let b = self.expr(rhs, None);
         let b_span = rhs.span;
         match (a, &b) {
@@ -89,10 +82,7 @@ impl FnChecker<'_, '_> {
                         )
                         .with_label(format!("this is {sa}"))
                         .with_secondary(b_span, format!("this is {sb}"))
-                        .with_help(format!(
-                            "convert one side explicitly, e.g. `{}(...)`",
-                            x.dtype.defaulted().name()
-                        )),
+                        .with_help(format!("convert one side explicitly, e.g. `{}(...)`", x.dtype.defaulted().name())),
                     );
                     return Type::Error;
                 };
@@ -115,11 +105,7 @@ impl FnChecker<'_, '_> {
                     Diagnostic::error(
                         Code::BroadcastMismatch,
                         a_span.to(b_span),
-                        format!(
-                            "shapes {} and {} cannot be broadcast together",
-                            shape_of(&sa),
-                            shape_of(&sb)
-                        ),
+                        format!("shapes {} and {} cannot be broadcast together", shape_of(&sa), shape_of(&sb)),
                     )
                     .with_label(format!("this is {sa}"))
                     .with_secondary(b_span, format!("this is {sb}"))
@@ -131,21 +117,12 @@ impl FnChecker<'_, '_> {
                 return Type::Error;
             }
         };
-        let result = if op.is_comparison() {
-            DType::Bool
-        } else {
-            dtype
-        };
+        let result = if op.is_comparison() { DType::Bool } else { dtype };
         Type::tensor(result, shape)
     }
 
     /// NumPy broadcasting; on failure, the position from the end and the two dimensions.
-    pub fn broadcast(
-        &mut self,
-        a: &Shape,
-        b: &Shape,
-        span: Span,
-    ) -> Result<Shape, (usize, Dim, Dim)> {
+    pub fn broadcast(&mut self, a: &Shape, b: &Shape, span: Span) -> Result<Shape, (usize, Dim, Dim)> {
         let (a, b) = (self.subst.shape(a), self.subst.shape(b));
         let (mut ia, mut ib) = (a.0.len(), b.0.len());
         let mut out: Vec<ShapeItem> = Vec::new();
@@ -169,9 +146,7 @@ impl FnChecker<'_, '_> {
                     ib -= 1;
                     pos += 1;
                 }
-                (ShapeItem::Pack(p), ShapeItem::Pack(q))
-                    if p == q && ia == ib && a.0[..ia] == b.0[..ib] =>
-                {
+                (ShapeItem::Pack(p), ShapeItem::Pack(q)) if p == q && ia == ib && a.0[..ia] == b.0[..ib] => {
                     out.extend(a.0[..ia].iter().rev().cloned());
                     ia = 0;
                     ib = 0;
@@ -194,19 +169,9 @@ impl FnChecker<'_, '_> {
         Ok(Shape(out))
     }
 
-    pub fn matmul(
-        &mut self,
-        x: &TensorType,
-        a_span: Span,
-        y: &TensorType,
-        b_span: Span,
-        dtype: DType,
-    ) -> Type {
+    pub fn matmul(&mut self, x: &TensorType, a_span: Span, y: &TensorType, b_span: Span, dtype: DType) -> Type {
         let (sa, sb) = (self.subst.shape(&x.shape), self.subst.shape(&y.shape));
-        let (ta, tb) = (
-            Type::tensor(x.dtype, sa.clone()),
-            Type::tensor(y.dtype, sb.clone()),
-        );
+        let (ta, tb) = (Type::tensor(x.dtype, sa.clone()), Type::tensor(y.dtype, sb.clone()));
         if sa.is_scalar() || sb.is_scalar() {
             let (na, nb) = (self.show(&ta), self.show(&tb));
             self.error(
@@ -224,11 +189,7 @@ impl FnChecker<'_, '_> {
         let a_vec = sa.0.len() == 1;
         let b_vec = sb.0.len() == 1;
         let k_a = sa.0.last().cloned();
-        let k_b = if b_vec {
-            sb.0.last().cloned()
-        } else {
-            sb.0.get(sb.0.len() - 2).cloned()
-        };
+        let k_b = if b_vec { sb.0.last().cloned() } else { sb.0.get(sb.0.len() - 2).cloned() };
         let (Some(ShapeItem::Dim(ka)), Some(ShapeItem::Dim(kb))) = (k_a, k_b) else {
             self.error(
                 Diagnostic::error(
@@ -244,27 +205,15 @@ impl FnChecker<'_, '_> {
             let (na, nb) = (self.show(&ta), self.show(&tb));
             let (da, db) = (self.show_dim(&ka), self.show_dim(&kb));
             self.error(
-                Diagnostic::error(
-                    Code::MatmulMismatch,
-                    a_span,
-                    "matrix product of mismatched inner dimensions",
-                )
-                .with_label(na)
-                .with_secondary(b_span, nb)
-                .with_note(format!("the inner dimensions {da} and {db} must be equal")),
+                Diagnostic::error(Code::MatmulMismatch, a_span, "matrix product of mismatched inner dimensions")
+                    .with_label(na)
+                    .with_secondary(b_span, nb)
+                    .with_note(format!("the inner dimensions {da} and {db} must be equal")),
             );
             return Type::Error;
         }
-        let batch_a = Shape(if a_vec {
-            vec![]
-        } else {
-            sa.0[..sa.0.len() - 2].to_vec()
-        });
-        let batch_b = Shape(if b_vec {
-            vec![]
-        } else {
-            sb.0[..sb.0.len() - 2].to_vec()
-        });
+        let batch_a = Shape(if a_vec { vec![] } else { sa.0[..sa.0.len() - 2].to_vec() });
+        let batch_b = Shape(if b_vec { vec![] } else { sb.0[..sb.0.len() - 2].to_vec() });
         let mut out = match self.broadcast(&batch_a, &batch_b, a_span.to(b_span)) {
             Ok(s) => s.0,
             Err((_, dx, dy)) => {
@@ -296,19 +245,8 @@ impl FnChecker<'_, '_> {
     }
 
     /// `model ± model`, `scalar * model`, `model / scalar`: applied to every parameter.
-    fn structural(
-        &mut self,
-        op: BinOp,
-        a: &Type,
-        a_span: Span,
-        b: &Type,
-        b_span: Span,
-        span: Span,
-    ) -> Type {
-        let arith = matches!(
-            op,
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow
-        );
+    fn structural(&mut self, op: BinOp, a: &Type, a_span: Span, b: &Type, b_span: Span, span: Span) -> Type {
+        let arith = matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Pow);
         let is_scalar = |t: &Type| matches!(t, Type::Tensor(tt) if tt.shape.is_scalar() && tt.dtype.is_numeric());
         if !arith {
             return self.bad_operands(op, a, a_span, b, b_span);
@@ -320,8 +258,7 @@ impl FnChecker<'_, '_> {
                 }
                 a.clone()
             }
-            (m @ (Type::Model(..) | Type::Struct(..)), s)
-            | (s, m @ (Type::Model(..) | Type::Struct(..)))
+            (m @ (Type::Model(..) | Type::Struct(..)), s) | (s, m @ (Type::Model(..) | Type::Struct(..)))
                 if is_scalar(s) =>
             {
                 m.clone()
@@ -340,9 +277,7 @@ fn item_dim(i: &ShapeItem) -> Dim {
 
 /// `f32[B, 3]` → `[B, 3]`; scalars → `[]`.
 fn shape_of(shown: &str) -> String {
-    shown
-        .find('[')
-        .map_or("[]".to_string(), |i| shown[i..].to_string())
+    shown.find('[').map_or("[]".to_string(), |i| shown[i..].to_string())
 }
 
 pub fn ordinal(n: usize) -> String {

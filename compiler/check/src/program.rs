@@ -75,11 +75,7 @@ pub fn check(program: &Program) -> Checked {
                 _ => continue,
             };
             let _ = mi;
-            if let Some(i) = cx
-                .fns
-                .iter()
-                .position(|f| f.owner.is_none() && std::ptr::eq(&f.decl.name, name))
-            {
+            if let Some(i) = cx.fns.iter().position(|f| f.owner.is_none() && std::ptr::eq(&f.decl.name, name)) {
                 signatures.push(cx.fn_signature(FnId(i as u32)));
             } else if let Some(i) = cx.decls.iter().position(|d| d.name_span == name.span) {
                 signatures.push(cx.decl_signature(DeclId(i as u32)));
@@ -92,17 +88,7 @@ pub fn check(program: &Program) -> Checked {
         }
     }
     let mut diagnostics = std::mem::take(&mut cx.diagnostics);
-    diagnostics.sort_by_key(|d| {
-        (
-            d.primary.span.file,
-            d.primary.span.start,
-            d.primary.span.end,
-        )
-    });
+    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.primary.span.end));
     diagnostics.dedup();
-    Checked {
-        diagnostics,
-        signatures,
-        runtime_checks: std::mem::take(&mut cx.runtime_checks),
-    }
+    Checked { diagnostics, signatures, runtime_checks: std::mem::take(&mut cx.runtime_checks) }
 }

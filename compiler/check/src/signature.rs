@@ -31,12 +31,7 @@ impl Checker<'_> {
         if info.has_self {
             params.push("self".into());
         }
-        params.extend(
-            info.sig
-                .params
-                .iter()
-                .map(|p| format!("{}: {}", p.name, self.show(&p.ty, &subst))),
-        );
+        params.extend(info.sig.params.iter().map(|p| format!("{}: {}", p.name, self.show(&p.ty, &subst))));
         let name = match info.owner {
             Some(o) => format!("{}.{}", self.decl(o).name, info.sig.name),
             None => info.sig.name.clone(),
@@ -49,22 +44,13 @@ impl Checker<'_> {
         if info.sig.ret != Type::Unit {
             text.push_str(&format!(" -> {}", self.show(&info.sig.ret, &subst)));
         }
-        Signature {
-            module: info.module,
-            name,
-            text,
-            span: info.decl.name.span,
-        }
+        Signature { module: info.module, name, text, span: info.decl.name.span }
     }
 
     pub fn decl_signature(&self, id: DeclId) -> Signature {
         let d = self.decl(id);
         let subst = Subst::default();
-        let kw = if d.kind == DeclKind::Model {
-            "model"
-        } else {
-            "struct"
-        };
+        let kw = if d.kind == DeclKind::Model { "model" } else { "struct" };
         let generics: Vec<String> = d.generics.iter().map(|g| self.symbols.name(*g)).collect();
         let mut text = format!("{kw} {}", d.name);
         if !generics.is_empty() {
@@ -73,14 +59,7 @@ impl Checker<'_> {
         let fields: Vec<String> = d
             .fields
             .iter()
-            .map(|f| {
-                format!(
-                    "{}{}: {}",
-                    if f.is_param { "param " } else { "" },
-                    f.name,
-                    self.show(&f.ty, &subst)
-                )
-            })
+            .map(|f| format!("{}{}: {}", if f.is_param { "param " } else { "" }, f.name, self.show(&f.ty, &subst)))
             .collect();
         text.push_str(&format!(" {{ {} }}", fields.join(", ")));
         if d.kind == DeclKind::Model && d.generics.is_empty() {
@@ -88,21 +67,11 @@ impl Checker<'_> {
                 text.push_str(&format!("  // {} parameters", group_digits(n)));
             }
         }
-        Signature {
-            module: d.module,
-            name: d.name.clone(),
-            text,
-            span: d.span,
-        }
+        Signature { module: d.module, name: d.name.clone(), text, span: d.span }
     }
 
     /// Number of trainable scalars in a model instance, when every size is a constant.
-    fn param_count(
-        &self,
-        id: DeclId,
-        args: &HashMap<SymId, crate::dim::Dim>,
-        depth: usize,
-    ) -> Option<i64> {
+    fn param_count(&self, id: DeclId, args: &HashMap<SymId, crate::dim::Dim>, depth: usize) -> Option<i64> {
         if depth > 16 {
             return None;
         }
@@ -111,10 +80,7 @@ impl Checker<'_> {
             match instantiate(&f.ty, args, &HashMap::new()) {
                 Type::Tensor(t) if f.is_param => {
                     let dims = t.shape.dims()?;
-                    total += dims
-                        .iter()
-                        .map(|d| d.as_constant())
-                        .product::<Option<i64>>()?;
+                    total += dims.iter().map(|d| d.as_constant()).product::<Option<i64>>()?;
                 }
                 Type::Model(sub, dims) => {
                     let map = self.decl(sub).generics.iter().copied().zip(dims).collect();

@@ -35,19 +35,8 @@ pub struct Symbols {
 }
 
 impl Symbols {
-    pub fn fresh(
-        &mut self,
-        name: impl Into<String>,
-        kind: SymKind,
-        is_pack: bool,
-        span: Option<Span>,
-    ) -> SymId {
-        self.infos.push(SymInfo {
-            name: name.into(),
-            kind,
-            is_pack,
-            span,
-        });
+    pub fn fresh(&mut self, name: impl Into<String>, kind: SymKind, is_pack: bool, span: Option<Span>) -> SymId {
+        self.infos.push(SymInfo { name: name.into(), kind, is_pack, span });
         SymId(self.infos.len() as u32 - 1)
     }
 

@@ -46,10 +46,7 @@ impl DType {
     }
 
     pub fn is_float(self) -> bool {
-        matches!(
-            self,
-            DType::F16 | DType::BF16 | DType::F32 | DType::F64 | DType::FloatLit
-        )
+        matches!(self, DType::F16 | DType::BF16 | DType::F32 | DType::F64 | DType::FloatLit)
     }
 
     pub fn is_int(self) -> bool {

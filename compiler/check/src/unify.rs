@@ -44,10 +44,7 @@ impl FnChecker<'_, '_> {
         if diff.as_constant().is_some() {
             return DimCmp::Unequal;
         }
-        if diff
-            .symbols()
-            .any(|s| self.cx.symbols.kind(s) == SymKind::Runtime)
-        {
+        if diff.symbols().any(|s| self.cx.symbols.kind(s) == SymKind::Runtime) {
             let text = format!("{} == {}", self.show_dim(&a), self.show_dim(&b));
             self.runtime_check(span, text);
             self.refine(&diff);
@@ -58,10 +55,7 @@ impl FnChecker<'_, '_> {
 
     /// After a recorded check `diff == 0`, later code may rely on it: solve for a runtime symbol.
     fn refine(&mut self, diff: &Dim) {
-        let runtime: Vec<SymId> = diff
-            .symbols()
-            .filter(|s| self.cx.symbols.kind(*s) == SymKind::Runtime)
-            .collect();
+        let runtime: Vec<SymId> = diff.symbols().filter(|s| self.cx.symbols.kind(*s) == SymKind::Runtime).collect();
         for s in runtime.into_iter().rev() {
             if let Some((c, rest)) = diff.linear_in(s) {
                 if let Some(value) = rest.neg().div_exact(c) {
@@ -80,10 +74,7 @@ impl FnChecker<'_, '_> {
         if diff.is_zero() {
             return Ok(());
         }
-        let flex: Vec<SymId> = diff
-            .symbols()
-            .filter(|s| self.cx.symbols.kind(*s) == SymKind::Flex)
-            .collect();
+        let flex: Vec<SymId> = diff.symbols().filter(|s| self.cx.symbols.kind(*s) == SymKind::Flex).collect();
         for s in &flex {
             if let Some((c, rest)) = diff.linear_in(*s) {
                 if let Some(value) = rest.neg().div_exact(c) {
@@ -99,11 +90,7 @@ impl FnChecker<'_, '_> {
             .as_symbol()
             .filter(|s| self.cx.symbols.kind(*s) == SymKind::Flex)
             .and_then(|s| self.subst.bound_at.get(&s).map(|span| (s, *span)));
-        Err(Mismatch::Dim {
-            want: w,
-            got: g,
-            conflict,
-        })
+        Err(Mismatch::Dim { want: w, got: g, conflict })
     }
 
     pub fn unify_shape(&mut self, want: &Shape, got: &Shape, at: Span) -> Result<(), Mismatch> {
@@ -177,19 +164,14 @@ impl FnChecker<'_, '_> {
                 Ok(())
             }
             (Type::List(w, n), Type::List(g, m)) if n == m => self.unify(w, g, at),
-            (Type::Model(a, wd), Type::Model(b, gd))
-            | (Type::Struct(a, wd), Type::Struct(b, gd))
-                if a == b =>
-            {
+            (Type::Model(a, wd), Type::Model(b, gd)) | (Type::Struct(a, wd), Type::Struct(b, gd)) if a == b => {
                 for (w, g) in wd.iter().zip(gd) {
                     self.unify_dim(w, g, at)?;
                 }
                 Ok(())
             }
             (Type::Fn(_), Type::Fn(_) | Type::Builtin(_)) => Ok(()),
-            (Type::Str, Type::Str) | (Type::Unit, Type::Unit) | (Type::Archive, Type::Archive) => {
-                Ok(())
-            }
+            (Type::Str, Type::Str) | (Type::Unit, Type::Unit) | (Type::Archive, Type::Archive) => Ok(()),
             (Type::Range(a), Type::Range(b)) if DType::join(*a, *b).is_some() => Ok(()),
             _ => Err(Mismatch::Kind),
         }
@@ -197,13 +179,7 @@ impl FnChecker<'_, '_> {
 
     /// Requires `got` to be usable where `want` is; reports a mismatch at `span`, with the
     /// place that required `want` as a secondary label. Returns whether it matched.
-    pub fn expect_type(
-        &mut self,
-        want: &Type,
-        got: &Type,
-        span: Span,
-        required_by: Option<(Span, &str)>,
-    ) -> bool {
+    pub fn expect_type(&mut self, want: &Type, got: &Type, span: Span, required_by: Option<(Span, &str)>) -> bool {
         match self.unify(want, got, span) {
             Ok(()) => true,
             Err(m) => {
@@ -224,62 +200,29 @@ impl FnChecker<'_, '_> {
     ) -> Diagnostic {
         let (w, g) = (self.show(want), self.show(got));
         let mut d = match m {
-            Mismatch::Kind => {
-                Diagnostic::error(Code::TypeMismatch, span, format!("expected {w}, found {g}"))
-                    .with_label(format!("this is {g}"))
-            }
+            Mismatch::Kind => Diagnostic::error(Code::TypeMismatch, span, format!("expected {w}, found {g}"))
+                .with_label(format!("this is {g}")),
             Mismatch::DType(a, b) => Diagnostic::error(
                 Code::DtypeMismatch,
                 span,
                 format!("expected element type {}, found {}", a.name(), b.name()),
             )
             .with_label(format!("this is {g}"))
-            .with_help(format!(
-                "convert explicitly: `{}(...)`",
-                a.defaulted().name()
-            )),
-            Mismatch::Rank => {
-                Diagnostic::error(Code::RankMismatch, span, format!("expected {w}, found {g}"))
-                    .with_label(format!("this is {g}"))
-                    .with_note(format!(
-                        "{} dimensions expected, {} found",
-                        rank_text(want),
-                        rank_text(got)
-                    ))
-            }
-            Mismatch::Dim {
-                want: wd,
-                got: gd,
-                conflict: Some((sym, first)),
-            } => {
+            .with_help(format!("convert explicitly: `{}(...)`", a.defaulted().name())),
+            Mismatch::Rank => Diagnostic::error(Code::RankMismatch, span, format!("expected {w}, found {g}"))
+                .with_label(format!("this is {g}"))
+                .with_note(format!("{} dimensions expected, {} found", rank_text(want), rank_text(got))),
+            Mismatch::Dim { want: wd, got: gd, conflict: Some((sym, first)) } => {
                 let name = self.cx.symbols.name(sym);
-                Diagnostic::error(
-                    Code::DimensionConflict,
-                    span,
-                    format!("conflicting values for dimension `{name}`"),
-                )
-                .with_label(format!(
-                    "this is {g}, so `{name}` would be {}",
-                    self.show_dim(&gd)
-                ))
-                .with_secondary(
-                    first,
-                    format!("`{name}` = {} from here", self.show_dim(&wd)),
-                )
+                Diagnostic::error(Code::DimensionConflict, span, format!("conflicting values for dimension `{name}`"))
+                    .with_label(format!("this is {g}, so `{name}` would be {}", self.show_dim(&gd)))
+                    .with_secondary(first, format!("`{name}` = {} from here", self.show_dim(&wd)))
             }
-            Mismatch::Dim {
-                want: wd, got: gd, ..
-            } => Diagnostic::error(
-                Code::ShapeMismatch,
-                span,
-                format!("mismatched shapes: expected {w}, found {g}"),
-            )
-            .with_label(format!("this is {g}"))
-            .with_note(format!(
-                "dimension {} differs from {}",
-                self.show_dim(&gd),
-                self.show_dim(&wd)
-            )),
+            Mismatch::Dim { want: wd, got: gd, .. } => {
+                Diagnostic::error(Code::ShapeMismatch, span, format!("mismatched shapes: expected {w}, found {g}"))
+                    .with_label(format!("this is {g}"))
+                    .with_note(format!("dimension {} differs from {}", self.show_dim(&gd), self.show_dim(&wd)))
+            }
         };
         if let Some((s, what)) = required_by {
             d = d.with_secondary(s, format!("{w} {what}"));
@@ -290,9 +233,7 @@ impl FnChecker<'_, '_> {
 
 fn rank_text(t: &Type) -> String {
     match t {
-        Type::Tensor(TensorType { shape, .. }) => {
-            shape.rank().map_or("some".into(), |r| r.to_string())
-        }
+        Type::Tensor(TensorType { shape, .. }) => shape.rank().map_or("some".into(), |r| r.to_string()),
         _ => "no".into(),
     }
 }
