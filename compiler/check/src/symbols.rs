@@ -106,6 +106,25 @@ impl Subst {
         Shape(out)
     }
 
+    /// Expands bound packs but leaves dimensions as written (unification wants to see which
+    /// call-site unknown a dimension was, to report conflicts).
+    pub fn expand_packs(&self, shape: &Shape) -> Shape {
+        let mut out = Vec::new();
+        self.push_items_raw(&shape.0, &mut out, 0);
+        Shape(out)
+    }
+
+    fn push_items_raw(&self, items: &[ShapeItem], out: &mut Vec<ShapeItem>, depth: usize) {
+        for item in items {
+            match item {
+                ShapeItem::Pack(p) if depth < 32 && self.packs.contains_key(p) => {
+                    self.push_items_raw(&self.packs[p], out, depth + 1)
+                }
+                other => out.push(other.clone()),
+            }
+        }
+    }
+
     fn push_items(&self, items: &[ShapeItem], out: &mut Vec<ShapeItem>, depth: usize) {
         for item in items {
             match item {

@@ -94,7 +94,7 @@ impl FnChecker<'_, '_> {
     }
 
     pub fn unify_shape(&mut self, want: &Shape, got: &Shape, at: Span) -> Result<(), Mismatch> {
-        let (want, got) = (self.subst.shape(want), self.subst.shape(got));
+        let (want, got) = (self.subst.expand_packs(want), self.subst.shape(got));
         let pack_at = want.0.iter().position(|i| matches!(i, ShapeItem::Pack(_)));
         match pack_at {
             None => {
