@@ -1,7 +1,4 @@
 //! Generates the LALRPOP parser from `src/grammar.lalrpop`.
 fn main() {
-    lalrpop::Configuration::new()
-        .emit_rerun_directives(true)
-        .process_current_dir()
-        .expect("grammar generation failed");
+    lalrpop::Configuration::new().emit_rerun_directives(true).process_current_dir().expect("grammar generation failed");
 }

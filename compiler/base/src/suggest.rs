@@ -46,10 +46,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(
-            closest("sofmax", ["softmax", "sum", "max"]),
-            Some("softmax")
-        );
+        assert_eq!(closest("sofmax", ["softmax", "sum", "max"]), Some("softmax"));
         assert_eq!(closest("zzzz", ["softmax", "sum"]), None);
     }
 }

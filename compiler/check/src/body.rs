@@ -33,6 +33,9 @@ pub struct FnChecker<'c, 'a> {
     pub ret: Option<(Type, Span)>,
     pub returns: Vec<Type>,
     pub loop_depth: usize,
+    /// Set once the body contains a syntax error: names it would have defined may be missing,
+    /// so "undefined name" and "no value" errors would be follow-ons and are not reported.
+    pub broken: bool,
 }
 
 impl<'c, 'a> FnChecker<'c, 'a> {
@@ -47,6 +50,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
             ret: None,
             returns: Vec::new(),
             loop_depth: 0,
+            broken: false,
         }
     }
 
@@ -184,7 +188,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
                     );
                 }
             }
-            StmtKind::Error => {}
+            StmtKind::Error => self.broken = true,
         }
     }
 
@@ -377,7 +381,7 @@ impl<'a> Checker<'a> {
 }
 
 fn check_tail(fc: &mut FnChecker, body: &Block, want: &Type, got: &Type, ret_span: Span) {
-    if *want == Type::Unit {
+    if *want == Type::Unit || fc.broken {
         return;
     }
     match body.stmts.last() {

@@ -128,7 +128,7 @@ impl FnChecker<'_, '_> {
                     let size = self.size_of(recv);
                     site.receiver = Some(ArgVal { ty: rt, span: recv.span, size, list: None, flag: None, items: None });
                     let ft = match item {
-                        ItemRef::Fn(id) => Type::Fn(Box::new(self.cx.func(id).sig.clone())),
+                        ItemRef::Fn(id) => self.fn_type(id),
                         ItemRef::Builtin(b) => Type::Builtin(b),
                         ItemRef::Decl(id) => Type::DeclValue(id, Vec::new()),
                     };
@@ -141,6 +141,17 @@ impl FnChecker<'_, '_> {
                 }
             },
         }
+    }
+
+    /// A function's type; a function whose result type is inferred is checked first.
+    pub fn fn_type(&mut self, id: crate::checker::FnId) -> Type {
+        if !self.cx.func(id).declared_ret {
+            let ret = self.cx.check_fn(id);
+            if ret.is_error() {
+                return Type::Error;
+            }
+        }
+        Type::Fn(Box::new(self.cx.func(id).sig.clone()))
     }
 
     pub fn skip_args(&mut self, args: &[Arg]) {
@@ -161,7 +172,7 @@ impl FnChecker<'_, '_> {
                 Some(m) => {
                     let decl = self.cx.decl(id);
                     let map: HashMap<SymId, Dim> = decl.generics.iter().copied().zip(dims).collect();
-                    let sig = instantiate(&Type::Fn(Box::new(self.cx.func(m).sig.clone())), &map, &HashMap::new());
+                    let sig = instantiate(&self.fn_type(m), &map, &HashMap::new());
                     let Type::Fn(f) = sig else { return Type::Error };
                     self.call_fn(&f, site)
                 }

@@ -84,7 +84,10 @@ impl FnChecker<'_, '_> {
                     _ => Type::Error,
                 }
             }
-            ExprKind::Error => Type::Error,
+            ExprKind::Error => {
+                self.broken = true;
+                Type::Error
+            }
         }
     }
 
@@ -115,9 +118,10 @@ impl FnChecker<'_, '_> {
             return Type::DTypeValue(d);
         }
         match self.cx.lookup(self.module, &n.name) {
-            Some(ItemRef::Fn(id)) => Type::Fn(Box::new(self.cx.func(id).sig.clone())),
+            Some(ItemRef::Fn(id)) => self.fn_type(id),
             Some(ItemRef::Decl(id)) => Type::DeclValue(id, Vec::new()),
             Some(ItemRef::Builtin(b)) => Type::Builtin(b),
+            None if self.broken => Type::Error,
             None => {
                 let mut names = self.local_names();
                 names.extend(self.cx.visible_names(self.module));
@@ -190,10 +194,10 @@ impl FnChecker<'_, '_> {
                     return instantiate(&f.ty, &map, &Default::default());
                 }
                 if let Some(&m) = decl.methods.get(&name.name) {
-                    let mut sig =
-                        instantiate(&Type::Fn(Box::new(self.cx.func(m).sig.clone())), &map, &Default::default());
+                    let decl_name = decl.name.clone();
+                    let mut sig = instantiate(&self.fn_type(m), &map, &Default::default());
                     if let Type::Fn(f) = &mut sig {
-                        f.name = format!("{}.{}", decl.name, name.name);
+                        f.name = format!("{decl_name}.{}", name.name);
                     }
                     return sig;
                 }

@@ -114,6 +114,20 @@ impl<'a> Checker<'a> {
     /// Lowers model and struct fields and every function signature.
     pub fn resolve_signatures(&mut self) {
         let program = self.program;
+        // Generic parameters first, so that fields may name declarations from anywhere.
+        let mut decl_index = 0u32;
+        for module in &program.modules {
+            for item in &module.ast.items {
+                let generics = match &item.kind {
+                    ItemKind::Model(m) => &m.generics,
+                    ItemKind::Struct(s) => &s.generics,
+                    _ => continue,
+                };
+                let id = DeclId(decl_index);
+                decl_index += 1;
+                self.declare_generics(id, generics);
+            }
+        }
         let mut decl_index = 0u32;
         for (mi, module) in program.modules.iter().enumerate() {
             let mid = ModuleId(mi as u32);
@@ -173,17 +187,8 @@ impl<'a> Checker<'a> {
         generics: &[ast::GenericParam],
         fields: Vec<(ast::Ident, &'a ast::TypeExpr, bool, Option<&'a ast::Expr>, Span)>,
     ) {
-        let mut names = HashMap::new();
-        let mut syms = Vec::new();
-        for g in generics {
-            if names.contains_key(&g.name.name) {
-                self.error(duplicate(&g.name.name, g.name.span, g.name.span));
-                continue;
-            }
-            let s = self.symbols.fresh(&g.name.name, SymKind::Generic, g.is_pack, Some(g.name.span));
-            names.insert(g.name.name.clone(), s);
-            syms.push(s);
-        }
+        let _ = generics;
+        let mut names = self.decl(id).dim_scope.clone();
         let mut lowered = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
         for (name, ty, is_param, init, span) in fields {
@@ -203,10 +208,25 @@ impl<'a> Checker<'a> {
             }
             lowered.push(FieldInfo { name: name.name.clone(), ty: t, is_param, span, init });
         }
+        self.decls[id.0 as usize].fields = lowered;
+    }
+
+    fn declare_generics(&mut self, id: DeclId, generics: &[ast::GenericParam]) {
+        let mut names = HashMap::new();
+        let mut syms = Vec::new();
+        for g in generics {
+            if let Some(&prev) = names.get(&g.name.name) {
+                let prev_span = self.symbols.info(prev).span.unwrap_or(g.name.span);
+                self.error(duplicate(&g.name.name, g.name.span, prev_span));
+                continue;
+            }
+            let s = self.symbols.fresh(&g.name.name, SymKind::Generic, g.is_pack, Some(g.name.span));
+            names.insert(g.name.name.clone(), s);
+            syms.push(s);
+        }
         let decl = &mut self.decls[id.0 as usize];
         decl.generics = syms;
         decl.dim_scope = names;
-        decl.fields = lowered;
     }
 
     fn resolve_fn_signature(&mut self, id: FnId) {

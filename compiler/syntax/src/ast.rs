@@ -339,9 +339,6 @@ pub enum ExprKind {
 
 impl Expr {
     pub fn error(span: Span) -> Expr {
-        Expr {
-            kind: ExprKind::Error,
-            span,
-        }
+        Expr { kind: ExprKind::Error, span }
     }
 }

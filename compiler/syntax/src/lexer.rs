@@ -45,6 +45,15 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     let mut out = Lexed::default();
     let mut raw = Vec::new();
     raw_tokens(file, text, 0, &mut raw, &mut out);
+    let unterminated: Vec<usize> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::UnterminatedString)
+        .map(|d| d.primary.span.end as usize)
+        .collect();
+    if !unterminated.is_empty() {
+        raw = close_unterminated_lines(raw, &unterminated, text);
+    }
     check_delimiters(file, &raw, &mut out.diagnostics);
     out.tokens = significant_newlines(raw);
     out
@@ -75,16 +84,10 @@ fn raw_tokens(file: FileId, text: &str, base: usize, raw: &mut Vec<Spanned>, out
             report_bad_chars(file, text, base, run, out);
         }
         match tok {
-            Tok::Comment(text) => out.comments.push(Comment {
-                span: Span::new(file, start, end),
-                text,
-                is_doc: false,
-            }),
-            Tok::DocComment(text) => out.comments.push(Comment {
-                span: Span::new(file, start, end),
-                text,
-                is_doc: true,
-            }),
+            Tok::Comment(text) => out.comments.push(Comment { span: Span::new(file, start, end), text, is_doc: false }),
+            Tok::DocComment(text) => {
+                out.comments.push(Comment { span: Span::new(file, start, end), text, is_doc: true })
+            }
             Tok::Semi => raw.push((start, Tok::Newline, end)),
             Tok::Int(ref digits) => {
                 if digits.replace('_', "").parse::<i64>().is_err() {
@@ -121,26 +124,13 @@ fn raw_tokens(file: FileId, text: &str, base: usize, raw: &mut Vec<Spanned>, out
     }
 }
 
-fn report_bad_chars(
-    file: FileId,
-    text: &str,
-    base: usize,
-    (s, e): (usize, usize),
-    out: &mut Lexed,
-) {
+fn report_bad_chars(file: FileId, text: &str, base: usize, (s, e): (usize, usize), out: &mut Lexed) {
     let chars = text.get(s - base..e - base).unwrap_or("?");
-    let what = if chars.chars().count() == 1 {
-        format!("character `{chars}`")
-    } else {
-        format!("characters `{chars}`")
-    };
+    let what =
+        if chars.chars().count() == 1 { format!("character `{chars}`") } else { format!("characters `{chars}`") };
     out.diagnostics.push(
-        Diagnostic::error(
-            Code::InvalidToken,
-            Span::new(file, s, e),
-            format!("invalid {what}"),
-        )
-        .with_label("not part of any token"),
+        Diagnostic::error(Code::InvalidToken, Span::new(file, s, e), format!("invalid {what}"))
+            .with_label("not part of any token"),
     );
 }
 
@@ -197,11 +187,7 @@ fn split_string(file: FileId, lit: &str, start: usize, raw: &mut Vec<Spanned>, o
                     continue;
                 }
                 let piece = std::mem::take(&mut text);
-                let tok = if pieces == 0 {
-                    Tok::StrHead(piece)
-                } else {
-                    Tok::StrMid(piece)
-                };
+                let tok = if pieces == 0 { Tok::StrHead(piece) } else { Tok::StrMid(piece) };
                 raw.push((seg_start, tok, open));
                 pieces += 1;
                 let mut inner_raw = Vec::new();
@@ -230,11 +216,7 @@ fn split_string(file: FileId, lit: &str, start: usize, raw: &mut Vec<Spanned>, o
             }
         }
     }
-    let tok = if pieces == 0 {
-        Tok::StrFull(text)
-    } else {
-        Tok::StrTail(text)
-    };
+    let tok = if pieces == 0 { Tok::StrFull(text) } else { Tok::StrTail(text) };
     raw.push((seg_start, tok, end));
 }
 
@@ -301,10 +283,7 @@ fn check_delimiters(file: FileId, raw: &[Spanned], diags: &mut Vec<Diagnostic>) 
                                 format!("mismatched closing `{}`", tok.text()),
                             )
                             .with_label(format!("expected `{}` here", closer(open)))
-                            .with_secondary(
-                                Span::new(file, *os, *oe),
-                                format!("`{}` opened here", open.text()),
-                            ),
+                            .with_secondary(Span::new(file, *os, *oe), format!("`{}` opened here", open.text())),
                         );
                         // Resynchronise: drop the opener if this closer matches the one below it.
                         if stack.len() >= 2 && stack[stack.len() - 2].0 == want {
@@ -344,14 +323,38 @@ fn closer(open: &Tok) -> &'static str {
 fn significant_newlines(raw: Vec<Spanned>) -> Vec<Spanned> {
     let mut out: Vec<Spanned> = Vec::with_capacity(raw.len());
     let mut nesting: Vec<bool> = Vec::new(); // true for a brace
-    for (s, tok, e) in raw {
+    let starts_statement: Vec<bool> = raw
+        .iter()
+        .skip(1)
+        .map(|t| {
+            matches!(
+                t.1,
+                Tok::Fn
+                    | Tok::Model
+                    | Tok::Struct
+                    | Tok::Use
+                    | Tok::Let
+                    | Tok::Var
+                    | Tok::For
+                    | Tok::While
+                    | Tok::Return
+            )
+        })
+        .chain(std::iter::once(false))
+        .collect();
+    for (i, (s, tok, e)) in raw.into_iter().enumerate() {
         match tok {
             Tok::Newline => {
+                // A line starting with `fn`, `let`, ... cannot continue a parenthesised
+                // expression: the `(` or `[` was left open, so stop waiting for its closer.
+                if starts_statement[i] {
+                    while nesting.last() == Some(&false) {
+                        nesting.pop();
+                    }
+                }
                 let in_parens = nesting.last() == Some(&false);
                 let keep = !in_parens
-                    && out.last().is_some_and(|(_, prev, _)| {
-                        *prev != Tok::Newline && !prev.continues_line()
-                    });
+                    && out.last().is_some_and(|(_, prev, _)| *prev != Tok::Newline && !prev.continues_line());
                 if keep {
                     out.push((s, tok, e));
                 }
@@ -364,10 +367,8 @@ fn significant_newlines(raw: Vec<Spanned>) -> Vec<Spanned> {
             }
             _ => {}
         }
-        if matches!(
-            tok,
-            Tok::RBrace | Tok::RParen | Tok::RBracket | Tok::Dot | Tok::Else | Tok::DotDot
-        ) && out.last().is_some_and(|t| t.1 == Tok::Newline)
+        if matches!(tok, Tok::RBrace | Tok::RParen | Tok::RBracket | Tok::Dot | Tok::Else | Tok::DotDot)
+            && out.last().is_some_and(|t| t.1 == Tok::Newline)
         {
             out.pop();
         }
@@ -375,6 +376,38 @@ fn significant_newlines(raw: Vec<Spanned>) -> Vec<Spanned> {
     }
     if out.last().is_some_and(|t| t.1 == Tok::Newline) {
         out.pop();
+    }
+    out
+}
+
+/// An unterminated string swallows the rest of its line, closers included; close the
+/// delimiters opened on that line right after it, so that one mistake gives one error.
+fn close_unterminated_lines(raw: Vec<Spanned>, ends: &[usize], text: &str) -> Vec<Spanned> {
+    let line_of = |offset: usize| text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut open: Vec<(Tok, usize)> = Vec::new();
+    for (s, tok, e) in raw {
+        match tok {
+            Tok::LParen | Tok::LBracket | Tok::LBrace => open.push((tok.clone(), line_of(s))),
+            Tok::RParen | Tok::RBracket | Tok::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+        let is_cut = matches!(tok, Tok::StrFull(_) | Tok::StrTail(_)) && ends.contains(&e);
+        out.push((s, tok, e));
+        if is_cut {
+            let line = line_of(s);
+            while open.last().is_some_and(|(_, l)| *l == line) {
+                let (opener, _) = open.pop().expect("checked non-empty");
+                let closer = match opener {
+                    Tok::LParen => Tok::RParen,
+                    Tok::LBracket => Tok::RBracket,
+                    _ => Tok::RBrace,
+                };
+                out.push((e, closer, e));
+            }
+        }
     }
     out
 }

@@ -10,13 +10,7 @@ use crate::lexer::{self, Comment, LexError};
 use crate::token::Tok;
 
 lalrpop_util::lalrpop_mod!(
-    #[allow(
-        clippy::all,
-        clippy::pedantic,
-        unused_parens,
-        unused_imports,
-        dead_code
-    )]
+    #[allow(clippy::all, clippy::pedantic, unused_parens, unused_imports, dead_code)]
     grammar
 );
 
@@ -32,18 +26,11 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     let lexed = lexer::lex(file, text);
     let mut recovered: Vec<ErrorRecovery<usize, Tok, LexError>> = Vec::new();
     let tokens = lexed.tokens.clone();
-    let result = grammar::FileParser::new().parse(
-        file,
-        &mut recovered,
-        tokens.into_iter().map(Ok::<_, LexError>),
-    );
+    let result = grammar::FileParser::new().parse(file, &mut recovered, tokens.into_iter().map(Ok::<_, LexError>));
     let mut ast = match result {
         Ok(ast) => ast,
         Err(error) => {
-            recovered.push(ErrorRecovery {
-                error,
-                dropped_tokens: Vec::new(),
-            });
+            recovered.push(ErrorRecovery { error, dropped_tokens: Vec::new() });
             File::default()
         }
     };
@@ -52,11 +39,7 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     diagnostics.extend(syntax);
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
     attach_docs(&mut ast, text, &lexed.comments);
-    Parsed {
-        file: ast,
-        comments: lexed.comments,
-        diagnostics,
-    }
+    Parsed { file: ast, comments: lexed.comments, diagnostics }
 }
 
 /// Turns LALRPOP's errors into diagnostics, one per broken region: an error that falls inside
@@ -69,34 +52,20 @@ fn syntax_diagnostics(
     recovered: Vec<ErrorRecovery<usize, Tok, LexError>>,
     lexical: &[Diagnostic],
 ) -> Vec<Diagnostic> {
-    let lex_lines: Vec<usize> = lexical
-        .iter()
-        .map(|d| line_of(text, d.primary.span.start as usize))
-        .collect();
+    let lex_lines: Vec<usize> = lexical.iter().map(|d| line_of(text, d.primary.span.start as usize)).collect();
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut skipped_until = 0usize;
     let mut had_eof = false;
     for rec in recovered {
         let dropped_end = rec.dropped_tokens.last().map_or(0, |t| t.2);
         let diag = match rec.error {
-            ParseError::UnrecognizedToken {
-                token: (s, tok, e),
-                expected,
-            } => {
+            ParseError::UnrecognizedToken { token: (s, tok, e), expected } => {
                 if s < skipped_until || lex_lines.contains(&line_of(text, s)) {
                     skipped_until = skipped_until.max(dropped_end);
                     continue;
                 }
-                let found = if tok == Tok::Newline {
-                    "end of line".to_string()
-                } else {
-                    tok.describe()
-                };
-                let span = if tok == Tok::Newline {
-                    Span::new(file, s, s)
-                } else {
-                    Span::new(file, s, e)
-                };
+                let found = if tok == Tok::Newline { "end of line".to_string() } else { tok.describe() };
+                let span = if tok == Tok::Newline { Span::new(file, s, s) } else { Span::new(file, s, e) };
                 Some(
                     Diagnostic::error(Code::UnexpectedToken, span, format!("unexpected {found}"))
                         .with_label(expected_list(&expected)),
@@ -112,38 +81,25 @@ fn syntax_diagnostics(
             ),
             ParseError::UnrecognizedEof { location, expected } => {
                 if had_eof
-                    || lexical.iter().any(|d| {
-                        matches!(d.code, Code::UnbalancedDelimiter | Code::UnterminatedString)
-                    })
+                    || lexical.iter().any(|d| matches!(d.code, Code::UnbalancedDelimiter | Code::UnterminatedString))
                 {
                     continue;
                 }
                 had_eof = true;
                 let end = text.len().max(location);
-                let mut d = Diagnostic::error(
-                    Code::UnexpectedEof,
-                    Span::new(file, end, end),
-                    "unexpected end of file",
-                )
-                .with_label(expected_list(&expected));
+                let mut d = Diagnostic::error(Code::UnexpectedEof, Span::new(file, end, end), "unexpected end of file")
+                    .with_label(expected_list(&expected));
                 if let Some((s, tok, e)) = innermost_unclosed(tokens) {
-                    d = d.with_secondary(
-                        Span::new(file, s, e),
-                        format!("this `{}` is never closed", tok.text()),
-                    );
+                    d = d.with_secondary(Span::new(file, s, e), format!("this `{}` is never closed", tok.text()));
                 }
                 Some(d)
             }
-            ParseError::InvalidToken { location } => Some(Diagnostic::error(
-                Code::InvalidToken,
-                Span::new(file, location, location + 1),
-                "invalid token",
-            )),
-            ParseError::User { error } => Some(Diagnostic::error(
-                Code::InvalidToken,
-                Span::new(file, error.start, error.end),
-                "invalid token",
-            )),
+            ParseError::InvalidToken { location } => {
+                Some(Diagnostic::error(Code::InvalidToken, Span::new(file, location, location + 1), "invalid token"))
+            }
+            ParseError::User { error } => {
+                Some(Diagnostic::error(Code::InvalidToken, Span::new(file, error.start, error.end), "invalid token"))
+            }
         };
         skipped_until = skipped_until.max(dropped_end);
         out.extend(diag);
@@ -152,10 +108,7 @@ fn syntax_diagnostics(
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
 fn innermost_unclosed(tokens: &[lexer::Spanned]) -> Option<(usize, Tok, usize)> {

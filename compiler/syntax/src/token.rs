@@ -154,9 +154,7 @@ impl Tok {
         match self {
             Tok::Ident(s) => format!("identifier `{s}`"),
             Tok::Int(s) | Tok::Float(s) => format!("number `{s}`"),
-            Tok::Str(_) | Tok::StrFull(_) | Tok::StrHead(_) | Tok::UnterminatedStr(_) => {
-                "string literal".into()
-            }
+            Tok::Str(_) | Tok::StrFull(_) | Tok::StrHead(_) | Tok::UnterminatedStr(_) => "string literal".into(),
             Tok::StrMid(_) | Tok::StrTail(_) => "string literal".into(),
             Tok::Newline => "end of line".into(),
             Tok::DocComment(_) | Tok::Comment(_) => "comment".into(),

@@ -6,11 +6,7 @@ use tf_syntax::parse_file;
 
 fn parse_ok(src: &str) -> File {
     let p = parse_file(FileId(0), src);
-    assert!(
-        p.diagnostics.is_empty(),
-        "unexpected diagnostics: {:#?}",
-        p.diagnostics
-    );
+    assert!(p.diagnostics.is_empty(), "unexpected diagnostics: {:#?}", p.diagnostics);
     p.file
 }
 
@@ -67,30 +63,19 @@ fn main() {
 fn parses_the_brief() {
     let file = parse_ok(BRIEF);
     assert_eq!(file.items.len(), 5);
-    let ItemKind::Model(m) = &file.items[1].kind else {
-        panic!()
-    };
-    assert_eq!(
-        file.items[1].docs,
-        vec!["Dense layer: parameters are declared with their shapes and initialisers."]
-    );
+    let ItemKind::Model(m) = &file.items[1].kind else { panic!() };
+    assert_eq!(file.items[1].docs, vec!["Dense layer: parameters are declared with their shapes and initialisers."]);
     assert_eq!(m.members.len(), 3);
     assert_eq!(m.members[0].docs, vec!["The weights."]);
-    let ItemKind::Struct(s) = &file.items[2].kind else {
-        panic!()
-    };
+    let ItemKind::Struct(s) = &file.items[2].kind else { panic!() };
     assert_eq!(s.fields.len(), 2);
 }
 
 #[test]
 fn power_binds_tighter_than_negation() {
     let file = parse_ok("fn f() { -x ** 2 }");
-    let ItemKind::Fn(f) = &file.items[0].kind else {
-        panic!()
-    };
-    let StmtKind::Expr(e) = &f.body.stmts[0].kind else {
-        panic!()
-    };
+    let ItemKind::Fn(f) = &file.items[0].kind else { panic!() };
+    let StmtKind::Expr(e) = &f.body.stmts[0].kind else { panic!() };
     assert!(matches!(e.kind, ExprKind::Unary { op: UnOp::Neg, .. }));
 }
 
@@ -98,28 +83,17 @@ fn power_binds_tighter_than_negation() {
 fn interpolation_spans_point_into_the_string() {
     let src = "fn f() { print(\"a {x + 1} b\") }";
     let file = parse_ok(src);
-    let ItemKind::Fn(f) = &file.items[0].kind else {
-        panic!()
-    };
-    let StmtKind::Expr(call) = &f.body.stmts[0].kind else {
-        panic!()
-    };
-    let ExprKind::Call { args, .. } = &call.kind else {
-        panic!()
-    };
-    let ExprKind::Str(parts) = &args[0].value.kind else {
-        panic!()
-    };
-    let StrPart::Expr(inner) = &parts[1] else {
-        panic!()
-    };
+    let ItemKind::Fn(f) = &file.items[0].kind else { panic!() };
+    let StmtKind::Expr(call) = &f.body.stmts[0].kind else { panic!() };
+    let ExprKind::Call { args, .. } = &call.kind else { panic!() };
+    let ExprKind::Str(parts) = &args[0].value.kind else { panic!() };
+    let StrPart::Expr(inner) = &parts[1] else { panic!() };
     assert_eq!(&src[inner.span.range()], "x + 1");
 }
 
 #[test]
 fn several_errors_are_each_reported_once() {
-    let src =
-        "fn a() {\n    let x = *\n    let y = 3\n    let z = + \n}\nfn b( {\n}\nfn c() { 1 }\n";
+    let src = "fn a() {\n    let x = *\n    let y = 3\n    let z = + \n}\nfn b( {\n}\nfn c() { 1 }\n";
     assert_eq!(codes(src), vec![("E0103", 2), ("E0103", 4), ("E0103", 6)]);
 }
 

@@ -1,0 +1,5 @@
+use a.
+use .b
+use a.b.{x,
+use c.{}
+use
