@@ -395,10 +395,14 @@ fn check_tail(fc: &mut FnChecker, body: &Block, want: &Type, got: &Type, ret_spa
             fc.error(
                 Diagnostic::error(
                     Code::MissingReturnValue,
-                    body.span,
+                    body.stmts.last().map_or(body.span, |s| s.span),
                     format!("function body does not produce its declared {shown}"),
                 )
-                .with_label("the body ends without a value")
+                .with_label(if body.stmts.is_empty() {
+                    "the body is empty"
+                } else {
+                    "the body ends here, without a value"
+                })
                 .with_secondary(ret_span, format!("{shown} declared here"))
                 .with_help("end the body with an expression of the declared type"),
             );

@@ -28,15 +28,13 @@ pub struct BuiltinCall {
 }
 
 impl BuiltinCall {
-    pub fn new(fc: &mut FnChecker, params: &[&'static str], site: CallSite) -> Option<BuiltinCall> {
-        let name = params.first().copied().unwrap_or("");
-        let _ = name;
+    pub fn new(fc: &mut FnChecker, name: &'static str, params: &[&'static str], site: CallSite) -> Option<BuiltinCall> {
         let specs: Vec<(String, bool)> =
             params.iter().map(|p| (p.trim_end_matches('?').to_string(), p.ends_with('?'))).collect();
         let slots = if params == ["*"] {
             (0..site.args.len()).map(|i| Some(Source::Arg(i))).collect()
         } else {
-            fc.match_args(&specs, &site, "this function")?
+            fc.match_args(&specs, &site, &format!("`{name}`"))?
         };
         let mut args = Vec::new();
         for slot in slots {
@@ -68,7 +66,7 @@ impl BuiltinCall {
                 }
             });
         }
-        Some(BuiltinCall { name: "", args, explicit: site.explicit, expected: site.expected, span: site.span })
+        Some(BuiltinCall { name, args, explicit: site.explicit, expected: site.expected, span: site.span })
     }
 
     pub fn arg(&self, i: usize) -> Option<&ArgVal> {
@@ -98,7 +96,7 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 
 pub fn call(fc: &mut FnChecker, i: u32, site: CallSite) -> Type {
     let b = &crate::builtin_table::TABLE[i as usize];
-    let Some(mut call) = BuiltinCall::new(fc, b.params, site) else {
+    let Some(mut call) = BuiltinCall::new(fc, b.name, b.params, site) else {
         return Type::Error;
     };
     call.name = b.name;

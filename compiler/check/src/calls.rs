@@ -185,7 +185,7 @@ impl FnChecker<'_, '_> {
                             format!("model `{name}` cannot be called"),
                         )
                         .with_label("it has no `apply` method")
-                        .with_secondary(self.cx.decl(id).span, format!("`{name}` declared here"))
+                        .with_secondary(self.cx.decl(id).name_span, format!("`{name}` declared here"))
                         .with_help("define `fn apply(self, ...)` in the model to make it callable"),
                     );
                     self.skip_args(site.args);
@@ -194,7 +194,7 @@ impl FnChecker<'_, '_> {
             },
             Type::DeclValue(id, dims) if self.cx.decl(id).kind == DeclKind::Struct => self.construct(id, dims, site),
             Type::DTypeValue(d) => {
-                let call = crate::builtins::BuiltinCall::new(self, &["x"], site);
+                let call = crate::builtins::BuiltinCall::new(self, d.name(), &["x"], site);
                 match call {
                     Some(mut call) => crate::builtins::cast(self, &mut call, d),
                     None => Type::Error,
@@ -383,8 +383,13 @@ impl FnChecker<'_, '_> {
 
     fn expect_arg(&mut self, p: &ParamType, got: &Type, span: Span) {
         if let Err(m) = self.unify(&p.ty, got, span) {
-            let d = self.mismatch_diagnostic(m, &p.ty, got, span, None);
-            let d = d.with_note(format!("for parameter `{}`", p.name));
+            let what = format!("required by parameter `{}`", p.name);
+            let d = match p.span {
+                Some(at) => self.mismatch_diagnostic(m, &p.ty, got, span, Some((at, &what))),
+                None => {
+                    self.mismatch_diagnostic(m, &p.ty, got, span, None).with_note(format!("for parameter `{}`", p.name))
+                }
+            };
             self.error(d);
         }
     }
@@ -477,6 +482,7 @@ impl FnChecker<'_, '_> {
                 name: f.name.clone(),
                 ty: instantiate(&f.ty, &map, &HashMap::new()),
                 has_default: false,
+                span: Some(f.span),
             })
             .collect();
         let result = Type::Struct(id, generics.iter().map(|g| map[g].clone()).collect());

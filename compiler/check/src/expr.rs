@@ -214,7 +214,7 @@ impl FnChecker<'_, '_> {
                     format!("{kind} `{}` has no field or method `{}`", decl.name, name.name),
                 )
                 .with_label("unknown member")
-                .with_secondary(decl.span, format!("`{}` declared here", decl.name));
+                .with_secondary(decl.name_span, format!("`{}` declared here", decl.name));
                 if let Some(s) = closest(&name.name, candidates) {
                     d = d.with_help(format!("did you mean `{s}`?"));
                 }

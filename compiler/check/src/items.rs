@@ -271,7 +271,12 @@ impl<'a> Checker<'a> {
             let mut scope = DimScope { names: &mut names, new_dims: NewDims::Generic, introduced: Vec::new() };
             let t = self.lower_type(module, ty, &mut scope);
             generics.extend(scope.introduced);
-            params.push(ParamType { name: p.name.name.clone(), ty: t, has_default: p.default.is_some() });
+            params.push(ParamType {
+                name: p.name.name.clone(),
+                ty: t,
+                has_default: p.default.is_some(),
+                span: Some(ty.span),
+            });
             spans.push(p.span);
         }
         let ret = match &decl.ret {

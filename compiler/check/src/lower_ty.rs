@@ -77,7 +77,7 @@ impl<'a> Checker<'a> {
                                     ),
                                 )
                                 .with_label(format!("expected {want}"))
-                                .with_secondary(decl.span, format!("`{}` declared here", name.name)),
+                                .with_secondary(decl.name_span, format!("`{}` declared here", name.name)),
                             );
                             return Type::Error;
                         }

@@ -37,7 +37,7 @@ impl FnChecker<'_, '_> {
         self.error(
             Diagnostic::error(
                 Code::InvalidOperand,
-                a_span.to(b_span),
+                a_span,
                 format!("`{}` cannot be applied to {x} and {y}", op.symbol()),
             )
             .with_label(format!("this is {x}"))
@@ -72,7 +72,7 @@ impl FnChecker<'_, '_> {
                     self.error(
                         Diagnostic::error(
                             Code::DtypeMismatch,
-                            a_span.to(b_span),
+                            a_span,
                             format!(
                                 "`{}` of mismatched element types {} and {}",
                                 op.symbol(),
@@ -104,7 +104,7 @@ impl FnChecker<'_, '_> {
                 self.error(
                     Diagnostic::error(
                         Code::BroadcastMismatch,
-                        a_span.to(b_span),
+                        a_span,
                         format!("shapes {} and {} cannot be broadcast together", shape_of(&sa), shape_of(&sb)),
                     )
                     .with_label(format!("this is {sa}"))
@@ -175,14 +175,10 @@ impl FnChecker<'_, '_> {
         if sa.is_scalar() || sb.is_scalar() {
             let (na, nb) = (self.show(&ta), self.show(&tb));
             self.error(
-                Diagnostic::error(
-                    Code::InvalidRank,
-                    a_span.to(b_span),
-                    "`@` needs at least one dimension on each side",
-                )
-                .with_label(format!("this is {na}"))
-                .with_secondary(b_span, format!("this is {nb}"))
-                .with_help("multiply by a scalar with `*`"),
+                Diagnostic::error(Code::InvalidRank, a_span, "`@` needs at least one dimension on each side")
+                    .with_label(format!("this is {na}"))
+                    .with_secondary(b_span, format!("this is {nb}"))
+                    .with_help("multiply by a scalar with `*`"),
             );
             return Type::Error;
         }
@@ -192,12 +188,8 @@ impl FnChecker<'_, '_> {
         let k_b = if b_vec { sb.0.last().cloned() } else { sb.0.get(sb.0.len() - 2).cloned() };
         let (Some(ShapeItem::Dim(ka)), Some(ShapeItem::Dim(kb))) = (k_a, k_b) else {
             self.error(
-                Diagnostic::error(
-                    Code::InvalidRank,
-                    a_span.to(b_span),
-                    "`@` of shapes whose trailing dimensions are unknown",
-                )
-                .with_label("rank unknown here"),
+                Diagnostic::error(Code::InvalidRank, a_span, "`@` of shapes whose trailing dimensions are unknown")
+                    .with_label("rank unknown here"),
             );
             return Type::Error;
         };

@@ -155,6 +155,8 @@ pub struct ParamType {
     pub name: String,
     pub ty: Type,
     pub has_default: bool,
+    /// Where the parameter's type is written, for "required by" labels.
+    pub span: Option<tf_base::Span>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

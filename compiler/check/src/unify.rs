@@ -211,7 +211,7 @@ impl FnChecker<'_, '_> {
             .with_help(format!("convert explicitly: `{}(...)`", a.defaulted().name())),
             Mismatch::Rank => Diagnostic::error(Code::RankMismatch, span, format!("expected {w}, found {g}"))
                 .with_label(format!("this is {g}"))
-                .with_note(format!("{} dimensions expected, {} found", rank_text(want), rank_text(got))),
+                .with_note(format!("expected {}, found {}", rank_text(want), rank_text(got))),
             Mismatch::Dim { want: wd, got: gd, conflict: Some((sym, first)) } => {
                 let name = self.cx.symbols.name(sym);
                 Diagnostic::error(Code::DimensionConflict, span, format!("conflicting values for dimension `{name}`"))
@@ -233,8 +233,12 @@ impl FnChecker<'_, '_> {
 
 fn rank_text(t: &Type) -> String {
     match t {
-        Type::Tensor(TensorType { shape, .. }) => shape.rank().map_or("some".into(), |r| r.to_string()),
-        _ => "no".into(),
+        Type::Tensor(TensorType { shape, .. }) => match shape.rank() {
+            Some(1) => "1 dimension".into(),
+            Some(r) => format!("{r} dimensions"),
+            None => "any number of dimensions".into(),
+        },
+        _ => "no dimensions".into(),
     }
 }
 
@@ -269,6 +273,7 @@ pub fn instantiate(t: &Type, dims: &HashMap<SymId, Dim>, packs: &HashMap<SymId, 
                     name: p.name.clone(),
                     ty: instantiate(&p.ty, dims, packs),
                     has_default: p.has_default,
+                    span: p.span,
                 })
                 .collect(),
             ret: instantiate(&f.ret, dims, packs),

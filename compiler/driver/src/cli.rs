@@ -177,9 +177,11 @@ fn print_signatures(compiled: &Compiled, out: &mut dyn Write) -> std::io::Result
     Ok(())
 }
 
-/// `file:line:col: runtime check: N == 64`.
+/// `file:line:col: runtime check: N == 64`, for the user's files (the stdlib's are generic).
 fn print_runtime_checks(compiled: &Compiled, out: &mut dyn Write) -> std::io::Result<()> {
-    for check in &compiled.checked.runtime_checks {
+    let user_files: Vec<_> =
+        compiled.user_modules.iter().map(|m| compiled.program.modules[m.0 as usize].file).collect();
+    for check in compiled.checked.runtime_checks.iter().filter(|c| user_files.contains(&c.span.file)) {
         let location = render::location(&compiled.sources, check.span);
         writeln!(out, "{location}: runtime check: {}", check.description)?;
     }

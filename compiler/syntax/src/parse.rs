@@ -88,7 +88,11 @@ fn syntax_diagnostics(
                 had_eof = true;
                 let end = text.len().max(location);
                 let mut d = Diagnostic::error(Code::UnexpectedEof, Span::new(file, end, end), "unexpected end of file")
-                    .with_label(expected_list(&expected));
+                    .with_label("the file ends here");
+                let wanted = expected_list(&expected);
+                if wanted.starts_with("expected") {
+                    d = d.with_note(wanted);
+                }
                 if let Some((s, tok, e)) = innermost_unclosed(tokens) {
                     d = d.with_secondary(Span::new(file, s, e), format!("this `{}` is never closed", tok.text()));
                 }

@@ -1,0 +1,6 @@
+// error: E0204
+
+struct Pair {
+    a: f32
+    a: i32
+}

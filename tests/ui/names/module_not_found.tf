@@ -1,0 +1,6 @@
+// error: E0203
+
+use layres
+
+fn f() {
+}

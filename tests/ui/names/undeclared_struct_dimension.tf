@@ -1,0 +1,6 @@
+// error: E0207
+
+struct Batch {
+    x: f32[B, 784]
+    y: i32[B]
+}

@@ -1,0 +1,5 @@
+// error: E0306
+
+fn f(x: f32[B, 10]) -> f32[B] {
+    sum(x, axis: 2)
+}

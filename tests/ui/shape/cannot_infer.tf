@@ -1,0 +1,5 @@
+// error: E0311
+
+fn f() {
+    let h = zeros()
+}

@@ -1,0 +1,5 @@
+// error: E0107
+
+fn main() {
+    print("a set: {}")
+}

@@ -1,0 +1,5 @@
+// error: E0102
+
+fn main() {
+    print("loss: {l}
+}

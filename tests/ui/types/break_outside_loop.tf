@@ -1,0 +1,5 @@
+// error: E0415
+
+fn f() {
+    break
+}
