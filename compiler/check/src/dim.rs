@@ -56,11 +56,9 @@ impl Dim {
         self.terms.get(&Vec::new()).copied().unwrap_or(0)
     }
 
+    /// The symbols mentioned (a symbol in several terms is listed once per term).
     pub fn symbols(&self) -> impl Iterator<Item = SymId> + '_ {
-        let mut all: Vec<SymId> = self.terms.keys().flatten().copied().collect();
-        all.sort();
-        all.dedup();
-        all.into_iter()
+        self.terms.keys().flatten().copied()
     }
 
     pub fn add(&self, other: &Dim) -> Dim {

@@ -89,6 +89,9 @@ impl Subst {
     }
 
     pub fn dim(&self, d: &Dim) -> Dim {
+        if self.dims.is_empty() || !d.symbols().any(|s| self.dims.contains_key(&s)) {
+            return d.clone();
+        }
         let mut cur = d.clone();
         // Bindings never refer back to themselves, but bound the walk anyway.
         for _ in 0..32 {

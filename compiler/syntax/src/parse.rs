@@ -111,6 +111,20 @@ fn syntax_diagnostics(
     out
 }
 
+/// Zero-based line of a byte offset. Lines are found by binary search over line starts, which
+/// are computed once per file (`attach_docs` asks for every item).
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset) - 1
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count()
 }
@@ -155,11 +169,12 @@ fn expected_list(expected: &[String]) -> String {
 
 /// Gives each item, member and struct field the `///` lines directly above it.
 fn attach_docs(file: &mut File, text: &str, comments: &[Comment]) {
+    let lines = Lines::new(text);
     let docs_before = |span: Span| -> Vec<String> {
-        let mut line = line_of(text, span.start as usize);
+        let mut line = lines.of(span.start as usize);
         let mut found = Vec::new();
         for c in comments.iter().rev().filter(|c| c.span.start < span.start) {
-            let cl = line_of(text, c.span.start as usize);
+            let cl = lines.of(c.span.start as usize);
             if !c.is_doc || cl + 1 != line {
                 if cl + 1 >= line {
                     continue;
