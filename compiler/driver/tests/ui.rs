@@ -76,6 +76,17 @@ fn reported(stderr: &str, severity: &str) -> Vec<String> {
     codes
 }
 
+/// The same from `--message-format json` output: one object per line on stdout.
+fn reported_json(stdout: &str, severity: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|v| v["severity"] == severity)
+        .filter_map(|v| v["code"].as_str().map(String::from))
+        .filter(|code| is_code(code))
+        .collect()
+}
+
 fn sorted(mut codes: Vec<String>) -> Vec<String> {
     codes.sort();
     codes.dedup();
@@ -124,7 +135,9 @@ fn run_case(case: &str) -> Vec<String> {
     }
     for (severity, declared) in [("error", &directives.errors), ("warning", &directives.warnings)] {
         let declared = sorted(declared.clone());
-        let actual = reported(&err, severity);
+        let mut actual = reported(&err, severity);
+        actual.extend(reported_json(&out, severity));
+        let actual = sorted(actual);
         if declared != actual {
             problems.push(format!("{severity} codes reported: {actual:?}, declared in the header: {declared:?}"));
         }
