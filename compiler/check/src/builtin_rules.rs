@@ -234,18 +234,7 @@ pub fn reduce(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     let Some(axes) = axes(fc, call.arg(1), rank) else {
         return Type::Error;
     };
-    let shape: Vec<ShapeItem> = t
-        .shape
-        .0
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| match (axes.contains(&i), keepdims) {
-            (false, _) => Some(d.clone()),
-            (true, true) => Some(ShapeItem::Dim(Dim::constant(1))),
-            (true, false) => None,
-        })
-        .collect();
-    Type::tensor(dtype, Shape(shape))
+    Type::tensor(dtype, reduced(&t.shape, &axes, keepdims))
 }
 
 /// `keepdims` must be a literal: it changes the result's rank.
@@ -408,15 +397,15 @@ fn reduce_packed(fc: &mut FnChecker, call: &BuiltinCall, dtype: DType, shape: Sh
             }
         }
     }
-    let items = shape
-        .0
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| match (drop.contains(&i), keepdims) {
-            (false, _) => Some(d.clone()),
-            (true, true) => Some(ShapeItem::Dim(Dim::constant(1))),
-            (true, false) => None,
-        })
-        .collect();
-    Type::tensor(dtype, Shape(items))
+    Type::tensor(dtype, reduced(&shape, &drop, keepdims))
+}
+
+/// The shape left after reducing `axes`: removed, or kept as 1 with `keepdims`.
+fn reduced(shape: &Shape, axes: &[usize], keepdims: bool) -> Shape {
+    let items = shape.0.iter().enumerate().filter_map(|(i, d)| match (axes.contains(&i), keepdims) {
+        (false, _) => Some(d.clone()),
+        (true, true) => Some(ShapeItem::Dim(Dim::constant(1))),
+        (true, false) => None,
+    });
+    Shape(items.collect())
 }
