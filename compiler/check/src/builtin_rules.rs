@@ -231,7 +231,14 @@ pub fn reduce(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return reduce_packed(fc, call, dtype, t.shape, keepdims);
     }
     let rank = t.shape.0.len();
-    let Some(axes) = axes(fc, call.arg(1), rank) else {
+    let axis_arg = match call.arg(1).cloned() {
+        Some(a) => match named_axes(fc, &a, &t.shape) {
+            Some(a) => Some(a),
+            None => return Type::Error,
+        },
+        None => None,
+    };
+    let Some(axes) = axes(fc, axis_arg.as_ref(), rank) else {
         return Type::Error;
     };
     Type::tensor(dtype, reduced(&t.shape, &axes, keepdims))
@@ -408,4 +415,41 @@ fn reduced(shape: &Shape, axes: &[usize], keepdims: bool) -> Shape {
         (true, false) => None,
     });
     Shape(items.collect())
+}
+
+/// `axis: T` names the axis whose dimension is `T`; turns such names into axis numbers.
+fn named_axes(fc: &mut FnChecker, a: &ArgVal, shape: &Shape) -> Option<ArgVal> {
+    let find = |fc: &mut FnChecker, d: &Option<Dim>| -> Option<Option<Dim>> {
+        let Some(d) = d else { return Some(None) };
+        if d.as_constant().is_some() || d.as_symbol().is_none() {
+            return Some(Some(d.clone()));
+        }
+        let want = fc.subst.dim(d);
+        let hits: Vec<usize> = shape
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| matches!(i, ShapeItem::Dim(x) if fc.subst.dim(x) == want))
+            .map(|(k, _)| k)
+            .collect();
+        match hits.as_slice() {
+            [k] => Some(Some(Dim::constant(*k as i64))),
+            _ => {
+                let name = fc.show_dim(&want);
+                let why = if hits.is_empty() { "no axis has this size" } else { "several axes have this size" };
+                fc.error(
+                    Diagnostic::error(Code::AxisOutOfRange, a.span, format!("cannot tell which axis `{name}` names"))
+                        .with_label(why)
+                        .with_help("give the axis by number"),
+                );
+                None
+            }
+        }
+    };
+    let mut out = a.clone();
+    out.size = find(fc, &a.size)?;
+    if let Some(list) = &a.list {
+        out.list = Some(list.iter().map(|d| find(fc, d)).collect::<Option<Vec<_>>>()?);
+    }
+    Some(out)
 }

@@ -140,3 +140,11 @@ fn models_are_values() {
 fn untyped_data_must_be_declared() {
     fails("fn main() {\n  let x = load_npy(\"a.npy\")\n}", "E0412");
 }
+
+#[test]
+fn axes_named_by_their_dimension() {
+    assert_eq!(sig("fn f(x: f32[B, T, D]) { sum(x, axis: T) }", "f"), "fn f[B, T, D](x: f32[B, T, D]) -> f32[B, D]");
+    assert_eq!(sig("fn f(x: f32[B, T, D]) { mean(x, axis: [B, T]) }", "f"), "fn f[B, T, D](x: f32[B, T, D]) -> f32[D]");
+    fails("fn f(x: f32[T, T]) -> f32[T] { sum(x, axis: T) }", "E0306");
+    fails("fn f(x: f32[B, D]) -> f32[B] { sum(x, axis: T) }", "E0201");
+}
