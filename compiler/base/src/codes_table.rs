@@ -49,6 +49,13 @@ has no opening delimiter at all.
     print(\"epoch {epoch\")      // `}` missing
     print(\"a set: {{1, 2}}\")   // literal braces";
 
+    NestingTooDeep = "E0108", "nested too deeply",
+"An expression, block or type is nested more deeply than the compiler accepts
+(1,000 levels). Real programs never come close; generated code may. Split the
+expression with intermediate `let` bindings.
+
+    let y = - - - - ... - x        // a thousand unary minus signs";
+
     UndefinedName = "E0201", "undefined name",
 "A name is used that no `let`, `var`, parameter, function, model, struct or
 imported module defines. The message suggests the closest name in scope.

@@ -38,6 +38,8 @@ pub fn parse_file(file: FileId, text: &str) -> Parsed {
     let syntax = syntax_diagnostics(file, text, &lexed.tokens, recovered, &diagnostics);
     diagnostics.extend(syntax);
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
+    diagnostics.extend(crate::depth::limit_depth(&mut ast));
+    diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
     attach_docs(&mut ast, text, &lexed.comments);
     Parsed { file: ast, comments: lexed.comments, diagnostics }
 }

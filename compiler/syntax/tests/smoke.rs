@@ -106,3 +106,12 @@ fn lexical_errors() {
     assert_eq!(codes("fn f() { \"{x\" }"), vec![("E0107", 1)]);
     assert_eq!(codes("fn f() {\n  let x = 1\n"), vec![("E0104", 3)]);
 }
+
+#[test]
+fn very_deep_expressions_are_cut_without_overflowing_the_stack() {
+    let sum = vec!["x"; 200_000].join(" + ");
+    let src = format!("fn f(x: f32) -> f32 {{\n    {sum}\n}}\n");
+    assert_eq!(codes(&src), vec![("E0108", 2)]);
+    let negs = "- ".repeat(100_000);
+    assert_eq!(codes(&format!("fn f(x: f32) -> f32 {{ {negs}x }}")), vec![("E0108", 1)]);
+}
