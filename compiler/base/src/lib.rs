@@ -2,6 +2,7 @@
 
 pub mod codes;
 pub mod diag;
+pub mod poly;
 pub mod source;
 pub mod span;
 pub mod suggest;
