@@ -51,6 +51,24 @@ impl<S: Copy + Ord> Poly<S> {
         }
     }
 
+    /// The terms: each product of symbols with its coefficient (the constant term has none).
+    pub fn terms(&self) -> impl Iterator<Item = (&[S], i64)> + '_ {
+        self.terms.iter().map(|(m, c)| (m.as_slice(), *c))
+    }
+
+    /// Evaluates with a value for every symbol.
+    pub fn eval(&self, value: &dyn Fn(S) -> Option<i64>) -> Option<i64> {
+        let mut total = 0i64;
+        for (m, c) in &self.terms {
+            let mut term = *c;
+            for s in m {
+                term = term.checked_mul(value(*s)?)?;
+            }
+            total = total.checked_add(term)?;
+        }
+        Some(total)
+    }
+
     pub fn is_zero(&self) -> bool {
         self.terms.is_empty()
     }
