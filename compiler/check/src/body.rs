@@ -10,6 +10,7 @@ use crate::dim::{Dim, SymId};
 use crate::lower_ty::{DimScope, NewDims};
 use crate::program::{ModuleId, RuntimeCheck};
 use crate::symbols::{Subst, SymKind};
+use crate::typed::{CallInfo, Callee, ExprKey};
 use crate::types::{DType, DeclId, Type};
 
 #[derive(Clone, Debug)]
@@ -36,6 +37,9 @@ pub struct FnChecker<'c, 'a> {
     /// Set once the body contains a syntax error: names it would have defined may be missing,
     /// so "undefined name" and "no value" errors would be follow-ons and are not reported.
     pub broken: bool,
+    /// Every expression's type as checked, resolved when the body is done.
+    recorded: Vec<(ExprKey, Type)>,
+    pending_calls: Vec<(ExprKey, CallInfo)>,
 }
 
 impl<'c, 'a> FnChecker<'c, 'a> {
@@ -51,6 +55,38 @@ impl<'c, 'a> FnChecker<'c, 'a> {
             returns: Vec::new(),
             loop_depth: 0,
             broken: false,
+            recorded: Vec::new(),
+            pending_calls: Vec::new(),
+        }
+    }
+
+    pub fn record_type(&mut self, key: ExprKey, ty: &Type) {
+        self.recorded.push((key, ty.clone()));
+    }
+
+    pub fn record_call(
+        &mut self,
+        key: ExprKey,
+        callee: Callee,
+        generics: Vec<(SymId, Vec<crate::types::ShapeItem>)>,
+        slots: Vec<Option<crate::calls::Source>>,
+    ) {
+        self.pending_calls.push((key, CallInfo { callee, generics, slots }));
+    }
+
+    /// Moves what this body learnt into the checker's side tables, resolved through the
+    /// substitution (call-site unknowns are solved by the time the body is done).
+    pub fn finish(self) {
+        let FnChecker { cx, subst, recorded, pending_calls, .. } = self;
+        for (key, ty) in recorded {
+            let ty = resolve_type(&subst, &ty);
+            cx.typed.types.insert(key, ty);
+        }
+        for (key, mut info) in pending_calls {
+            for (_, items) in &mut info.generics {
+                *items = subst.shape(&crate::types::Shape(std::mem::take(items))).0;
+            }
+            cx.typed.calls.insert(key, info);
         }
     }
 
@@ -358,6 +394,7 @@ impl<'a> Checker<'a> {
                 default_literals(fc.subst.clone(), t)
             }
         };
+        fc.finish();
         self.fns[id.0 as usize].sig.ret = ret.clone();
         self.fns[id.0 as usize].state = BodyState::Done;
         ret
@@ -377,6 +414,7 @@ impl<'a> Checker<'a> {
             let t = fc.expr(e, Some(&ty));
             fc.expect_type(&ty, &t, e.span, None);
         }
+        fc.finish();
     }
 }
 
@@ -422,4 +460,17 @@ fn default_literals(subst: Subst, t: Type) -> Type {
 pub fn self_type(cx: &Checker, owner: DeclId) -> Type {
     let dims = cx.decl(owner).generics.iter().map(|s| Dim::symbol(*s)).collect();
     Type::Model(owner, dims)
+}
+
+/// A type with every dimension resolved through the substitution.
+pub fn resolve_type(subst: &Subst, t: &Type) -> Type {
+    match t {
+        Type::Tensor(tt) => Type::tensor(tt.dtype, subst.shape(&tt.shape)),
+        Type::Tuple(ts) => Type::Tuple(ts.iter().map(|t| resolve_type(subst, t)).collect()),
+        Type::List(t, n) => Type::List(Box::new(resolve_type(subst, t)), *n),
+        Type::Model(id, ds) => Type::Model(*id, ds.iter().map(|d| subst.dim(d)).collect()),
+        Type::Struct(id, ds) => Type::Struct(*id, ds.iter().map(|d| subst.dim(d)).collect()),
+        Type::DeclValue(id, ds) => Type::DeclValue(*id, ds.iter().map(|d| subst.dim(d)).collect()),
+        other => other.clone(),
+    }
 }

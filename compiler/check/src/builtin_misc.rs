@@ -134,7 +134,13 @@ pub fn grad(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
         return Type::Error;
     };
     let ret = sig.params[wrt].ty.clone();
-    Type::Fn(Box::new(FnType { name: format!("grad({})", sig.name), generics: sig.generics, params: sig.params, ret }))
+    Type::Fn(Box::new(FnType {
+        name: format!("grad({})", sig.name),
+        origin: None,
+        generics: sig.generics,
+        params: sig.params,
+        ret,
+    }))
 }
 
 pub fn value_and_grad(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
@@ -143,7 +149,13 @@ pub fn value_and_grad(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     };
     let ret = Type::Tuple(vec![sig.ret.clone(), sig.params[wrt].ty.clone()]);
     let params: Vec<ParamType> = sig.params.clone();
-    Type::Fn(Box::new(FnType { name: format!("value_and_grad({})", sig.name), generics: sig.generics, params, ret }))
+    Type::Fn(Box::new(FnType {
+        name: format!("value_and_grad({})", sig.name),
+        origin: None,
+        generics: sig.generics,
+        params,
+        ret,
+    }))
 }
 
 pub fn print(_fc: &mut FnChecker, _call: &mut BuiltinCall) -> Type {

@@ -21,6 +21,8 @@ pub struct Builtin {
 /// A builtin call with its arguments checked and matched to parameters.
 pub struct BuiltinCall {
     pub name: &'static str,
+    /// Which argument fills each parameter (for the lowering).
+    pub slots: Vec<Option<Source>>,
     pub args: Vec<Option<ArgVal>>,
     pub explicit: Option<(Vec<Dim>, Span)>,
     pub expected: Option<Type>,
@@ -37,7 +39,7 @@ impl BuiltinCall {
             fc.match_args(&specs, &site, &format!("`{name}`"))?
         };
         let mut args = Vec::new();
-        for slot in slots {
+        for slot in slots.clone() {
             args.push(match slot {
                 None => None,
                 Some(Source::Receiver) => site.receiver.clone(),
@@ -66,7 +68,7 @@ impl BuiltinCall {
                 }
             });
         }
-        Some(BuiltinCall { name, args, explicit: site.explicit, expected: site.expected, span: site.span })
+        Some(BuiltinCall { name, slots, args, explicit: site.explicit, expected: site.expected, span: site.span })
     }
 
     pub fn arg(&self, i: usize) -> Option<&ArgVal> {
@@ -96,10 +98,12 @@ pub fn names() -> impl Iterator<Item = &'static str> {
 
 pub fn call(fc: &mut FnChecker, i: u32, site: CallSite) -> Type {
     let b = &crate::builtin_table::TABLE[i as usize];
+    let key = site.key;
     let Some(mut call) = BuiltinCall::new(fc, b.name, b.params, site) else {
         return Type::Error;
     };
     call.name = b.name;
+    fc.record_call(key, crate::typed::Callee::Builtin(i), Vec::new(), call.slots.clone());
     if call.any_error() {
         return Type::Error;
     }

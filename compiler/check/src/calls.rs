@@ -11,6 +11,7 @@ use crate::checker::{DeclKind, ItemRef};
 use crate::dim::{Dim, SymId};
 use crate::lower_ty::plural;
 use crate::symbols::SymKind;
+use crate::typed::Callee;
 use crate::types::{DeclId, FnType, ParamType, Shape, ShapeItem, Type};
 use crate::unify::instantiate;
 
@@ -30,7 +31,7 @@ pub struct ArgVal {
 }
 
 /// Where each parameter's argument comes from.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
     Receiver,
     Arg(usize),
@@ -38,6 +39,8 @@ pub enum Source {
 
 /// Everything a call site contributes, before arguments are checked.
 pub struct CallSite<'e> {
+    /// The call expression, for the side table of call targets.
+    pub key: crate::typed::ExprKey,
     pub args: &'e [Arg],
     pub receiver: Option<ArgVal>,
     pub explicit: Option<(Vec<Dim>, Span)>,
@@ -55,6 +58,7 @@ impl FnChecker<'_, '_> {
             _ => (callee, None),
         };
         let mut site = CallSite {
+            key: (e.span.file, e.id),
             args,
             receiver: None,
             explicit,
@@ -166,7 +170,10 @@ impl FnChecker<'_, '_> {
                 self.skip_args(site.args);
                 Type::Error
             }
-            Type::Fn(f) => self.call_fn(&f, site),
+            Type::Fn(f) => {
+                let callee = f.origin.map_or(Callee::Value, Callee::Fn);
+                self.call_fn(&f, site, callee)
+            }
             Type::Builtin(b) => crate::builtins::call(self, b, site),
             Type::Model(id, dims) => match self.cx.decl(id).methods.get("apply").copied() {
                 Some(m) => {
@@ -174,7 +181,7 @@ impl FnChecker<'_, '_> {
                     let map: HashMap<SymId, Dim> = decl.generics.iter().copied().zip(dims).collect();
                     let sig = instantiate(&self.fn_type(m), &map, &HashMap::new());
                     let Type::Fn(f) = sig else { return Type::Error };
-                    self.call_fn(&f, site)
+                    self.call_fn(&f, site, Callee::Fn(m.0))
                 }
                 None => {
                     let name = self.cx.decl(id).name.clone();
@@ -194,9 +201,12 @@ impl FnChecker<'_, '_> {
             },
             Type::DeclValue(id, dims) if self.cx.decl(id).kind == DeclKind::Struct => self.construct(id, dims, site),
             Type::DTypeValue(d) => {
-                let call = crate::builtins::BuiltinCall::new(self, d.name(), &["x"], site);
-                match call {
-                    Some(mut call) => crate::builtins::cast(self, &mut call, d),
+                let key = site.key;
+                match crate::builtins::BuiltinCall::new(self, d.name(), &["x"], site) {
+                    Some(mut call) => {
+                        self.record_call(key, Callee::Cast(d), Vec::new(), call.slots.clone());
+                        crate::builtins::cast(self, &mut call, d)
+                    }
                     None => Type::Error,
                 }
             }
@@ -309,7 +319,7 @@ impl FnChecker<'_, '_> {
         Some(slots)
     }
 
-    fn call_fn(&mut self, f: &FnType, site: CallSite) -> Type {
+    fn call_fn(&mut self, f: &FnType, site: CallSite, callee: Callee) -> Type {
         let what = format!("`{}`", f.name);
         let (mut dims, mut packs) = (HashMap::new(), HashMap::new());
         for &g in &f.generics {
@@ -351,6 +361,16 @@ impl FnChecker<'_, '_> {
         let Some(slots) = self.match_args(&params, &site, &what) else {
             return Type::Error;
         };
+        let generics: Vec<(SymId, Vec<ShapeItem>)> = f
+            .generics
+            .iter()
+            .map(|g| match (dims.get(g), packs.get(g)) {
+                (Some(d), _) => (*g, vec![ShapeItem::Dim(d.clone())]),
+                (None, Some(p)) => (*g, vec![ShapeItem::Pack(*p)]),
+                (None, None) => (*g, Vec::new()),
+            })
+            .collect();
+        self.record_call(site.key, callee, generics, slots.clone());
         let receiver = site.receiver.clone();
         for (p, slot) in inst.params.iter().zip(slots) {
             let (got, span) = match slot {
@@ -435,6 +455,7 @@ impl FnChecker<'_, '_> {
         let Some(slots) = self.match_args(&params, &site, &what) else {
             return Type::Error;
         };
+        self.record_call(site.key, Callee::ModelInit(id), Vec::new(), slots.clone());
         if let Some(Source::Arg(i)) = slots[0] {
             let e = &site.args[i].value;
             let t = self.expr(e, None);
@@ -486,8 +507,8 @@ impl FnChecker<'_, '_> {
             })
             .collect();
         let result = Type::Struct(id, generics.iter().map(|g| map[g].clone()).collect());
-        let sig = FnType { name: name.clone(), generics: Vec::new(), params: fields, ret: result };
-        self.call_fn(&sig, site)
+        let sig = FnType { name: name.clone(), origin: None, generics: Vec::new(), params: fields, ret: result };
+        self.call_fn(&sig, site, Callee::Struct(id))
     }
 }
 

@@ -80,6 +80,7 @@ pub struct Checker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     pub runtime_checks: Vec<RuntimeCheck>,
     pub signatures: Vec<Signature>,
+    pub typed: crate::typed::Typed,
 }
 
 impl<'a> Checker<'a> {
@@ -95,6 +96,7 @@ impl<'a> Checker<'a> {
             diagnostics: Vec::new(),
             runtime_checks: Vec::new(),
             signatures: Vec::new(),
+            typed: Default::default(),
         }
     }
 

@@ -12,6 +12,12 @@ use crate::unify::instantiate;
 
 impl FnChecker<'_, '_> {
     pub fn expr(&mut self, e: &Expr, expected: Option<&Type>) -> Type {
+        let t = self.expr_kind(e, expected);
+        self.record_type((e.span.file, e.id), &t);
+        t
+    }
+
+    fn expr_kind(&mut self, e: &Expr, expected: Option<&Type>) -> Type {
         match &e.kind {
             ExprKind::Int(_) => Type::scalar(DType::IntLit),
             ExprKind::Float(_) => Type::scalar(DType::FloatLit),

@@ -86,7 +86,13 @@ impl<'a> Checker<'a> {
             module,
             decl,
             owner,
-            sig: FnType { name: decl.name.name.clone(), generics: Vec::new(), params: Vec::new(), ret: Type::Unit },
+            sig: FnType {
+                name: decl.name.name.clone(),
+                origin: None,
+                generics: Vec::new(),
+                params: Vec::new(),
+                ret: Type::Unit,
+            },
             has_self: false,
             declared_ret: decl.ret.is_some(),
             state: BodyState::NotChecked,
@@ -289,7 +295,7 @@ impl<'a> Checker<'a> {
             None => Type::Unit,
         };
         let info = &mut self.fns[id.0 as usize];
-        info.sig = FnType { name: decl.name.name.clone(), generics, params, ret };
+        info.sig = FnType { name: decl.name.name.clone(), origin: Some(id.0), generics, params, ret };
         info.has_self = has_self;
         info.dim_scope = names;
         info.param_spans = spans;

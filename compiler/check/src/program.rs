@@ -56,6 +56,12 @@ pub struct Checked {
 
 /// Checks a whole program. Never fails: every problem is a diagnostic.
 pub fn check(program: &Program) -> Checked {
+    summarise(&mut analyse(program))
+}
+
+/// Checks a whole program and returns the checker's full state (declarations, functions,
+/// symbols and the per-expression side tables), which the lowering to IR reads.
+pub fn analyse(program: &Program) -> Checker<'_> {
     let mut cx = Checker::new(program);
     cx.collect_items();
     cx.resolve_signatures();
@@ -65,6 +71,13 @@ pub fn check(program: &Program) -> Checked {
     for i in 0..cx.fns.len() {
         cx.check_fn(FnId(i as u32));
     }
+    cx
+}
+
+/// The user-facing summary of a finished check: its diagnostics (taken out of the checker),
+/// signatures and run-time checks.
+pub fn summarise(cx: &mut Checker<'_>) -> Checked {
+    let program = cx.program;
     let mut signatures = Vec::new();
     for (mi, module) in program.modules.iter().enumerate() {
         for item in &module.ast.items {

@@ -145,6 +145,8 @@ pub struct DeclId(pub u32);
 #[derive(Clone, Debug, PartialEq)]
 pub struct FnType {
     pub name: String,
+    /// The function of the program this is the type of (its index), when it is one.
+    pub origin: Option<u32>,
     pub generics: Vec<SymId>,
     pub params: Vec<ParamType>,
     pub ret: Type,

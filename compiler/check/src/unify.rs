@@ -265,6 +265,7 @@ pub fn instantiate(t: &Type, dims: &HashMap<SymId, Dim>, packs: &HashMap<SymId, 
         Type::DeclValue(id, ds) => Type::DeclValue(*id, ds.iter().map(d).collect()),
         Type::Fn(f) => Type::Fn(Box::new(FnType {
             name: f.name.clone(),
+            origin: f.origin,
             generics: f.generics.clone(),
             params: f
                 .params

@@ -205,8 +205,14 @@ pub enum PatternKind {
     Wildcard,
 }
 
+/// Identifies an expression within its file (numbered in source order after parsing), so that
+/// later stages can keep facts about expressions in side tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ExprId(pub u32);
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
+    pub id: ExprId,
     pub kind: ExprKind,
     pub span: Span,
 }
@@ -339,6 +345,6 @@ pub enum ExprKind {
 
 impl Expr {
     pub fn error(span: Span) -> Expr {
-        Expr { kind: ExprKind::Error, span }
+        Expr { id: ExprId::default(), kind: ExprKind::Error, span }
     }
 }

@@ -1,4 +1,4 @@
-//! Bounds the nesting depth of the syntax tree. Every later stage walks the tree recursively, so
+//! Bounds the nesting depth of the syntax tree (and numbers its expressions on the way). Every later stage walks the tree recursively, so
 //! a pathological input (a thousand nested minus signs, a 50,000-term sum) would overflow the
 //! stack; deeper parts are cut out, reported once per item, and freed without recursion.
 
@@ -9,11 +9,13 @@ use crate::ast::*;
 /// Deeper than this, a subtree is replaced by an `Error` node.
 pub const MAX_DEPTH: usize = 1000;
 
-/// Cuts every subtree below [`MAX_DEPTH`]; returns one diagnostic per item that was cut.
+/// Numbers every expression and cuts every subtree below [`MAX_DEPTH`]; returns one diagnostic
+/// per item that was cut.
 pub fn limit_depth(file: &mut File) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    let mut next_id = 1;
     for item in &mut file.items {
-        let mut cut = Cutter { removed: Vec::new(), first: None };
+        let mut cut = Cutter { removed: Vec::new(), first: None, next_id };
         match &mut item.kind {
             ItemKind::Fn(f) => cut.func(f),
             ItemKind::Model(m) => {
@@ -40,6 +42,7 @@ pub fn limit_depth(file: &mut File) -> Vec<Diagnostic> {
                     .with_help("split the expression with intermediate `let` bindings"),
             );
         }
+        next_id = cut.next_id;
         dismantle(cut.removed);
     }
     diagnostics
@@ -48,6 +51,8 @@ pub fn limit_depth(file: &mut File) -> Vec<Diagnostic> {
 struct Cutter {
     removed: Vec<Expr>,
     first: Option<Span>,
+    /// The next expression id: ids are given in this walk, in source order.
+    next_id: u32,
 }
 
 impl Cutter {
@@ -108,6 +113,8 @@ impl Cutter {
             self.removed.push(std::mem::replace(e, Expr::error(span)));
             return;
         }
+        e.id = ExprId(self.next_id);
+        self.next_id += 1;
         let d = depth + 1;
         match &mut e.kind {
             ExprKind::Str(parts) => {
@@ -219,7 +226,7 @@ pub fn dismantle(mut stack: Vec<Expr>) {
             }
             ExprKind::If { cond, then, els } => {
                 let span = then.span;
-                stack.extend([*cond, Expr { kind: ExprKind::Block(then), span }]);
+                stack.extend([*cond, Expr { id: ExprId::default(), kind: ExprKind::Block(then), span }]);
                 stack.extend(els.map(|x| *x));
             }
             ExprKind::Block(b) => dismantle_block(b, &mut stack),
@@ -240,11 +247,11 @@ fn dismantle_block(b: Block, stack: &mut Vec<Expr>) {
             StmtKind::Expr(e) | StmtKind::Return(Some(e)) => stack.push(e),
             StmtKind::For { iter, body, .. } => {
                 let span = body.span;
-                stack.extend([iter, Expr { kind: ExprKind::Block(body), span }]);
+                stack.extend([iter, Expr { id: ExprId::default(), kind: ExprKind::Block(body), span }]);
             }
             StmtKind::While { cond, body } => {
                 let span = body.span;
-                stack.extend([cond, Expr { kind: ExprKind::Block(body), span }]);
+                stack.extend([cond, Expr { id: ExprId::default(), kind: ExprKind::Block(body), span }]);
             }
             _ => {}
         }
