@@ -1,6 +1,7 @@
 //! The stable diagnostic codes and their long explanations (`tfc explain CODE`).
 //!
-//! Families: `E01xx` syntax, `E02xx` names and modules, `E03xx` shapes, `E04xx` types.
+//! Families: `E01xx` syntax, `E02xx` names and modules, `E03xx` shapes, `E04xx` types,
+//! `E05xx` compilation (lowering and back ends).
 //! Codes are never renumbered; tests assert codes, not wording.
 
 macro_rules! codes {

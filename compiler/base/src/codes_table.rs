@@ -311,4 +311,10 @@ boolean arguments have no derivative.
 
     fn f(x: f32[3], k: i32) -> f32 { sum(x) }
     grad(f, wrt: 1)      // argument 1 is i32";
+
+    Unsupported = "E0501", "not supported by the compiler yet",
+"The program is valid TensorForge and checks, but it uses something that the
+compiler cannot translate to running code yet (the message names it). `tfc check`
+accepts it; `tfc run` and `tfc build` report it. Rewrite around it, or follow the
+project's issues for when it lands.";
 }

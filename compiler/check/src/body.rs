@@ -40,6 +40,7 @@ pub struct FnChecker<'c, 'a> {
     /// Every expression's type as checked, resolved when the body is done.
     recorded: Vec<(ExprKey, Type)>,
     pending_calls: Vec<(ExprKey, CallInfo)>,
+    pending_sizes: Vec<(ExprKey, Dim)>,
 }
 
 impl<'c, 'a> FnChecker<'c, 'a> {
@@ -57,6 +58,7 @@ impl<'c, 'a> FnChecker<'c, 'a> {
             broken: false,
             recorded: Vec::new(),
             pending_calls: Vec::new(),
+            pending_sizes: Vec::new(),
         }
     }
 
@@ -77,7 +79,10 @@ impl<'c, 'a> FnChecker<'c, 'a> {
     /// Moves what this body learnt into the checker's side tables, resolved through the
     /// substitution (call-site unknowns are solved by the time the body is done).
     pub fn finish(self) {
-        let FnChecker { cx, subst, recorded, pending_calls, .. } = self;
+        let FnChecker { cx, subst, recorded, pending_calls, pending_sizes, .. } = self;
+        for (key, size) in pending_sizes {
+            cx.typed.sizes.insert(key, subst.dim(&size));
+        }
         for (key, ty) in recorded {
             let ty = resolve_type(&subst, &ty);
             cx.typed.types.insert(key, ty);
@@ -158,6 +163,8 @@ impl<'c, 'a> FnChecker<'c, 'a> {
                 let bound = match annotated {
                     Some((want, span)) => {
                         if value_ty == Type::DynTensor {
+                            // The lowering reads the file with the declared type.
+                            self.record_type((value.span.file, value.id), &want);
                             let shown = self.show(&want);
                             self.runtime_check(value.span, format!("data matches the declared type {shown}"));
                         } else {
@@ -179,6 +186,9 @@ impl<'c, 'a> FnChecker<'c, 'a> {
                     }
                 };
                 let size = if *mutable { None } else { self.size_of(value) };
+                if let Some(s) = &size {
+                    self.pending_sizes.push(((value.span.file, value.id), s.clone()));
+                }
                 self.bind_pattern(pattern, &bound, *mutable, size);
             }
             StmtKind::Assign { target, op, value } => self.assign(target, *op, value),
@@ -202,6 +212,9 @@ impl<'c, 'a> FnChecker<'c, 'a> {
             StmtKind::For { pattern, iter, body } => {
                 let iter_ty = self.expr(iter, None);
                 let (elem, size) = self.element_type(&iter_ty, iter.span);
+                if let Some(s) = &size {
+                    self.pending_sizes.push(((iter.span.file, iter.id), s.clone()));
+                }
                 self.push_scope();
                 self.bind_pattern(pattern, &elem, false, size);
                 self.loop_depth += 1;

@@ -42,4 +42,7 @@ pub struct CallInfo {
 pub struct Typed {
     pub types: HashMap<ExprKey, Type>,
     pub calls: HashMap<ExprKey, CallInfo>,
+    /// Integer expressions whose value is a size: `let` values (`N * 4 / 5`) and the iterated
+    /// range of a `for` (the loop index's symbol).
+    pub sizes: HashMap<ExprKey, crate::dim::Dim>,
 }

@@ -228,6 +228,28 @@ impl Verifier<'_> {
         }
     }
 
+    /// The polynomial an `i64` value computes when it is size arithmetic (constants, `+`, `-`,
+    /// `*` of sizes); otherwise the value itself as a symbol.
+    fn as_size(&self, v: ValueId, depth: usize) -> Size {
+        if let ValueDef::Result { op, .. } = self.f.value(v).def {
+            let op = self.f.op(op);
+            match (&op.kind, &op.operands[..]) {
+                (OpKind::Const(Literal::Int(c)), _) => return Size::constant(*c),
+                (OpKind::Binary(b), [x, y]) if depth < 64 && *self.f.ty(v) == Type::scalar(DType::I64) => {
+                    let (x, y) = (self.as_size(*x, depth + 1), self.as_size(*y, depth + 1));
+                    match b {
+                        BinaryOp::Add => return x.add(&y),
+                        BinaryOp::Sub => return x.sub(&y),
+                        BinaryOp::Mul => return x.mul(&y),
+                        _ => {}
+                    }
+                }
+                _ => {}
+            }
+        }
+        Size::symbol(v)
+    }
+
     fn while_problem(&self, op: &Op) -> Option<String> {
         let [cond, body] = op.regions[..] else { return Some("while has a condition and a body region".into()) };
         let carried: Vec<Type> = op.operands.iter().map(|v| self.f.ty(*v).clone()).collect();
@@ -257,7 +279,8 @@ impl Verifier<'_> {
         if params.len() != args.len() {
             return Some(format!("`{}` takes {} arguments, {} given", g.name, params.len(), args.len()));
         }
-        let map = |s: ValueId| params.iter().position(|p| *p == s).map(|i| Size::symbol(args[i]));
+        // A size argument computed from sizes (`2 * %n`, a constant) stands for that polynomial.
+        let map = |s: ValueId| params.iter().position(|p| *p == s).map(|i| self.as_size(args[i], 0));
         let subst = |t: &Type| Type::new(t.dtype, t.shape.iter().map(|d| d.substitute(&map)).collect());
         for (p, a) in params.iter().zip(args) {
             if subst(g.ty(*p)) != *self.f.ty(*a) {

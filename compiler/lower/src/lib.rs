@@ -1,0 +1,81 @@
+//! Lowering: a checked program (the checker's side tables over the AST) becomes tensor IR.
+//! Functions are lowered on demand from `main`; each generic function is lowered once per
+//! instantiation of its `..` packs, with its dimensions as `i64` size parameters, so one IR
+//! function serves every size.
+
+mod builtins;
+mod calls;
+mod env;
+mod expr;
+mod func;
+mod index;
+mod stmt;
+mod types;
+
+use std::collections::HashMap;
+
+use tf_base::{Code, Diagnostic, Span};
+use tf_check::checker::{Checker, FnId};
+use tf_ir::{FuncId, Module};
+
+pub use func::FnKey;
+
+/// Lowers the program's `main` and everything it reaches.
+pub fn lower_program(cx: &Checker<'_>, main: FnId) -> Result<Module, Vec<Diagnostic>> {
+    let mut l =
+        Lowerer { cx, module: Module::default(), funcs: HashMap::new(), queue: Vec::new(), diagnostics: Vec::new() };
+    let entry = l.request(FnKey { func: main, packs: Vec::new() });
+    l.module.main = Some(entry);
+    while let Some((key, id)) = l.queue.pop() {
+        l.lower_function(&key, id);
+    }
+    if l.diagnostics.is_empty() {
+        Ok(l.module)
+    } else {
+        Err(l.diagnostics)
+    }
+}
+
+pub(crate) struct Lowerer<'c, 'a> {
+    pub cx: &'c Checker<'a>,
+    pub module: Module,
+    pub funcs: HashMap<FnKey, FuncId>,
+    pub queue: Vec<(FnKey, FuncId)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Lowerer<'_, '_> {
+    /// The IR function for a source function at an instantiation, queued for lowering if new.
+    pub fn request(&mut self, key: FnKey) -> FuncId {
+        if let Some(&id) = self.funcs.get(&key) {
+            return id;
+        }
+        let id = FuncId::new(self.module.functions.len());
+        let name = self.function_name(&key);
+        self.module.functions.push(tf_ir::FunctionBuilder::new(name).finish());
+        self.funcs.insert(key.clone(), id);
+        self.queue.push((key, id));
+        id
+    }
+
+    fn function_name(&self, key: &FnKey) -> String {
+        let info = self.cx.func(key.func);
+        let base = match info.owner {
+            Some(o) => format!("{}.{}", self.cx.decl(o).name, info.decl.name.name),
+            None => info.decl.name.name.clone(),
+        };
+        if key.packs.is_empty() {
+            base
+        } else {
+            let ranks: Vec<String> = key.packs.iter().map(|n| n.to_string()).collect();
+            format!("{base}<{}>", ranks.join(","))
+        }
+    }
+}
+
+/// A construct the compiler checks but cannot run yet.
+pub(crate) fn unsupported(span: Span, what: impl Into<String>) -> Diagnostic {
+    let what = what.into();
+    Diagnostic::error(Code::Unsupported, span, format!("{what} is not supported by the compiler yet"))
+        .with_label("checked, but cannot be compiled")
+}
