@@ -317,4 +317,12 @@ boolean arguments have no derivative.
 compiler cannot translate to running code yet (the message names it). `tfc check`
 accepts it; `tfc run` and `tfc build` report it. Rewrite around it, or follow the
 project's issues for when it lands.";
+
+    NoMain = "E0502", "no `main` function",
+"`tfc run` and `tfc build` start a program at its `main` function, which the
+file does not define.
+
+    fn main() {
+        print(\"hello\")
+    }";
 }

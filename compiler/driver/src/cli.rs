@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Explain a diagnostic code, such as E0301.
     Explain(ExplainArgs),
+    /// Compile a program and write a compiled form (`--emit ir`).
+    Build(crate::build::BuildArgs),
 }
 
 #[derive(Debug, Args)]
@@ -98,10 +100,44 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             check(&args, color, out, err)
         }
         Command::Explain(args) => explain(&args, out, err),
+        Command::Build(args) => {
+            let color = args.color.enabled(std::io::stderr().is_terminal());
+            crate::build::build(&args, color, out, err)
+        }
     };
     // Output that cannot be written (a closed pipe, a full disk) is not worth a panic; there is
     // nowhere left to report it either.
     status.unwrap_or(EXIT_FAILURE)
+}
+
+/// Prints diagnostics for people (stderr, with a summary line) or tools (JSON lines on stdout).
+pub fn print_diagnostics(
+    diagnostics: &[tf_base::Diagnostic],
+    sources: &tf_base::SourceMap,
+    format: MessageFormat,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        MessageFormat::Human => {
+            let mut renderer = TerminalRenderer::new(sources, color);
+            for d in diagnostics {
+                renderer.write(err, d)?;
+                writeln!(err)?;
+            }
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            if errors > 0 {
+                writeln!(err, "error: {errors} error{} reported", if errors == 1 { "" } else { "s" })?;
+            }
+        }
+        MessageFormat::Json => {
+            for d in diagnostics {
+                json::write(out, d, sources)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `tfc check`.

@@ -1,7 +1,9 @@
 //! The `tfc` pipeline as a library: loading files and the stdlib, running the stages, and
 //! rendering diagnostics, so that the CLI, tests and later the LSP share one implementation.
 
+pub mod build;
 pub mod cli;
+pub mod compile;
 pub mod load;
 pub mod order;
 pub mod paths;
