@@ -1,7 +1,7 @@
 //! The stable diagnostic codes and their long explanations (`tfc explain CODE`).
 //!
 //! Families: `E01xx` syntax, `E02xx` names and modules, `E03xx` shapes, `E04xx` types,
-//! `E05xx` compilation (lowering and back ends).
+//! `E05xx` compilation (lowering and back ends), `E06xx` run time.
 //! Codes are never renumbered; tests assert codes, not wording.
 
 macro_rules! codes {

@@ -325,4 +325,10 @@ file does not define.
     fn main() {
         print(\"hello\")
     }";
+
+    RuntimeError = "E0601", "run-time error",
+"The program stopped while running: a run-time check failed (two sizes that had
+to agree did not, an index was out of range), or data could not be read. The
+error points at the expression that required the fact. `tfc run` exits with
+status 3.";
 }

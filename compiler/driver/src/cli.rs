@@ -34,6 +34,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Compile a program and write a compiled form (`--emit ir`).
     Build(crate::build::BuildArgs),
+    /// Compile a program and run its `main`.
+    Run(crate::run::RunArgs),
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +105,10 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Build(args) => {
             let color = args.color.enabled(std::io::stderr().is_terminal());
             crate::build::build(&args, color, out, err)
+        }
+        Command::Run(args) => {
+            let color = args.color.enabled(std::io::stderr().is_terminal());
+            crate::run::run(&args, color, out, err)
         }
     };
     // Output that cannot be written (a closed pipe, a full disk) is not worth a panic; there is

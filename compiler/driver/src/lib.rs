@@ -9,6 +9,7 @@ pub mod order;
 pub mod paths;
 pub mod pipeline;
 pub mod render;
+pub mod run;
 pub mod stdlib;
 
 pub use load::{load, load_sources, LoadError, Loaded};

@@ -13,7 +13,8 @@ fn main() {
     // clap prints usage errors itself and exits with status 2 (0 for --help and --version).
     let cli = Cli::parse();
     let work = move || {
-        let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+        // Not locked for the whole run: `tfc run` prints the program's output from another thread.
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
         let status = run(cli, &mut out, &mut err);
         // `process::exit` skips destructors; a failed flush has nowhere left to be reported.
         let _ = out.flush();

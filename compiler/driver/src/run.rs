@@ -1,0 +1,102 @@
+//! `tfc run FILE`: compiles a program to IR and runs its `main`. Until native code generation
+//! lands, programs run on the reference interpreter (`--interp` says so explicitly); run-time
+//! errors are rendered at their `.tf` span like compile errors, with exit status 3.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use tf_base::{Code, Diagnostic};
+use tf_interp::{Host, Tensor};
+use tf_ir::{DataSource, Type};
+
+use crate::cli::{print_diagnostics, ColorChoice, MessageFormat, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
+use crate::compile::lower_loaded;
+use crate::load::load;
+use crate::stdlib::find_stdlib;
+
+/// The program stopped with a run-time error.
+pub const EXIT_RUNTIME: i32 = 3;
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The program to run (from its `main`).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Run on the reference interpreter (currently the only way programs run).
+    #[arg(long)]
+    pub interp: bool,
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+pub fn run(args: &RunArgs, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let stdlib = match find_stdlib() {
+        Ok(dir) => dir,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let loaded = match load(std::slice::from_ref(&args.file), &stdlib) {
+        Ok(l) => l,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let module = match lower_loaded(&loaded) {
+        Ok(m) => m,
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, &loaded.sources, args.message_format, color, out, err)?;
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    let Some(main) = module.main else { return Ok(EXIT_FAILURE) };
+    // Program output goes straight to this process's standard output (the interpreter runs on
+    // its own thread, so the host must be `Send`), flushed line by line for progress output.
+    out.flush()?;
+    let mut host = ProcessHost { out: std::io::stdout(), failed: None };
+    let result = tf_interp::run(&module, main, Vec::new(), &mut host);
+    if let Some(e) = host.failed {
+        writeln!(err, "error: cannot write the program's output: {e}")?;
+        return Ok(EXIT_FAILURE);
+    }
+    match result {
+        Ok(_) => Ok(EXIT_OK),
+        Err(e) => {
+            out.flush()?;
+            let span = e.span.unwrap_or_default();
+            let d =
+                Diagnostic::error(Code::RuntimeError, span, e.message.clone()).with_label("the program stopped here");
+            print_diagnostics(&[d], &loaded.sources, args.message_format, color, out, err)?;
+            Ok(EXIT_RUNTIME)
+        }
+    }
+}
+
+/// The interpreter's view of this process: standard output, NumPy-style formatting.
+struct ProcessHost {
+    out: std::io::Stdout,
+    failed: Option<std::io::Error>,
+}
+
+impl Host for ProcessHost {
+    fn print(&mut self, line: &str) {
+        if self.failed.is_none() {
+            if let Err(e) = writeln!(self.out, "{line}").and_then(|()| self.out.flush()) {
+                self.failed = Some(e);
+            }
+        }
+    }
+
+    fn format_tensor(&self, t: &Tensor) -> String {
+        tf_interp::host::format_numpy(t)
+    }
+
+    fn load(&mut self, source: &DataSource, _declared: &Type) -> Result<Tensor, String> {
+        Err(format!("reading data files ({source:?}) is not implemented yet"))
+    }
+}
