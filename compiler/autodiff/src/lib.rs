@@ -39,7 +39,7 @@ mod rules_window;
 
 use std::collections::HashMap;
 
-use tf_ir::verify::{verify_module, VerifyError};
+use tf_ir::verify::{verify_function, VerifyError};
 use tf_ir::*;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,7 +111,28 @@ fn check_input(module: &Module, func: FuncId) -> Result<(), AdError> {
     if func.index() >= module.functions.len() {
         return Err(AdError::Internal(format!("no function {}", func.index())));
     }
-    verify_module(module).map_err(AdError::Invalid)
+    // Only what the derivative will copy must be valid: the function and the ones it calls
+    // (callers elsewhere may still be under construction, waiting for this derivative).
+    let mut errors = Vec::new();
+    let mut seen = vec![func];
+    let mut todo = vec![func];
+    while let Some(f) = todo.pop() {
+        let function = module.func(f);
+        verify_function(function, module, &mut errors);
+        for op in &function.ops {
+            if let tf_ir::OpKind::Call(callee) = op.kind {
+                if callee.index() < module.functions.len() && !seen.contains(&callee) {
+                    seen.push(callee);
+                    todo.push(callee);
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AdError::Invalid(errors))
+    }
 }
 
 /// Derivatives of callees made during one request, so each is made once.

@@ -57,9 +57,7 @@ impl FnLowerer<'_, '_, '_> {
                 let shape = self.b.func.ty(x).shape.clone();
                 Ok(vec![self.op_typed(OpKind::Cast, vec![x], Type::new(d, shape))])
             }
-            Callee::Value => {
-                self.fail(crate::unsupported(e.span, "calling a computed function (`grad`, `value_and_grad`)"))
-            }
+            Callee::Value => self.call_grad(e, callee, args, &info),
         }
     }
 
@@ -76,6 +74,23 @@ impl FnLowerer<'_, '_, '_> {
     }
 
     fn call_fn(&mut self, e: &Expr, callee: &Expr, args: &[Arg], info: &CallInfo, f: FnId) -> Res<Vec<ValueId>> {
+        let (operands, packs, _) = self.call_operands(e, callee, args, info, f)?;
+        let results = self.flat(&self.type_of(e), e.span)?;
+        let id = self.l.request(FnKey { func: f, packs });
+        self.b.span = Some(e.span);
+        Ok(self.b.op_typed(self.region, OpKind::Call(id), operands, results, vec![]))
+    }
+
+    /// The operands of a call of `f` (sizes, then the flattened `self` and arguments), the
+    /// lengths of its packs, and the number of size operands.
+    pub fn call_operands(
+        &mut self,
+        e: &Expr,
+        callee: &Expr,
+        args: &[Arg],
+        info: &CallInfo,
+        f: FnId,
+    ) -> Res<(Vec<ValueId>, Vec<usize>, usize)> {
         let cx = self.l.cx;
         let finfo = cx.func(f);
         let mut operands = Vec::new();
@@ -118,6 +133,7 @@ impl FnLowerer<'_, '_, '_> {
                 }
             }
         }
+        let sizes = operands.len();
         operands.extend(self_values);
         let params: Vec<_> = finfo.decl.params.iter().filter(|p| p.ty.is_some()).collect();
         for (k, p) in finfo.sig.params.iter().enumerate() {
@@ -144,10 +160,7 @@ impl FnLowerer<'_, '_, '_> {
                 operands.push(v);
             }
         }
-        let results = self.flat(&self.type_of(e), e.span)?;
-        let id = self.l.request(FnKey { func: f, packs });
-        self.b.span = Some(e.span);
-        Ok(self.b.op_typed(self.region, OpKind::Call(id), operands, results, vec![]))
+        Ok((operands, packs, sizes))
     }
 
     /// A checker dimension as a size value here.

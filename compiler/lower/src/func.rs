@@ -28,6 +28,8 @@ pub struct FnLowerer<'l, 'c, 'a> {
     pub b: FunctionBuilder,
     pub env: Env,
     pub region: RegionId,
+    /// The IR function being built (derivative calls are patched in it later).
+    pub caller: FuncId,
 }
 
 impl<'c, 'a> Lowerer<'c, 'a> {
@@ -37,7 +39,7 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         let mut b = FunctionBuilder::new(name);
         b.span = Some(info.decl.name.span);
         let body = b.body();
-        let mut f = FnLowerer { l: self, b, env: Env::new(), region: body };
+        let mut f = FnLowerer { l: self, b, env: Env::new(), region: body, caller: id };
         if f.setup(key).is_ok() {
             if let Ok(values) = f.body(key.func) {
                 f.b.set_yields(body, values);

@@ -8,6 +8,7 @@ mod calls;
 mod env;
 mod expr;
 mod func;
+mod grad;
 mod index;
 mod stmt;
 mod types;
@@ -22,12 +23,21 @@ pub use func::FnKey;
 
 /// Lowers the program's `main` and everything it reaches.
 pub fn lower_program(cx: &Checker<'_>, main: FnId) -> Result<Module, Vec<Diagnostic>> {
-    let mut l =
-        Lowerer { cx, module: Module::default(), funcs: HashMap::new(), queue: Vec::new(), diagnostics: Vec::new() };
+    let mut l = Lowerer {
+        cx,
+        module: Module::default(),
+        funcs: HashMap::new(),
+        queue: Vec::new(),
+        diagnostics: Vec::new(),
+        grads: Vec::new(),
+    };
     let entry = l.request(FnKey { func: main, packs: Vec::new() });
     l.module.main = Some(entry);
     while let Some((key, id)) = l.queue.pop() {
         l.lower_function(&key, id);
+    }
+    if l.diagnostics.is_empty() {
+        l.differentiate();
     }
     if l.diagnostics.is_empty() {
         Ok(l.module)
@@ -42,6 +52,17 @@ pub(crate) struct Lowerer<'c, 'a> {
     pub funcs: HashMap<FnKey, FuncId>,
     pub queue: Vec<(FnKey, FuncId)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Calls of `grad`/`value_and_grad` to point at derivative functions once every function
+    /// is lowered: the caller, the call op, the function and its parameters to differentiate.
+    pub grads: Vec<PendingGrad>,
+}
+
+pub(crate) struct PendingGrad {
+    pub caller: FuncId,
+    pub op: tf_ir::OpId,
+    pub func: FuncId,
+    pub wrt: Vec<usize>,
+    pub span: Span,
 }
 
 impl Lowerer<'_, '_> {
@@ -56,6 +77,36 @@ impl Lowerer<'_, '_> {
         self.funcs.insert(key.clone(), id);
         self.queue.push((key, id));
         id
+    }
+
+    /// Generates each requested derivative function (once per function and parameter set) and
+    /// points the calls at it.
+    fn differentiate(&mut self) {
+        let mut made: HashMap<(FuncId, Vec<usize>), FuncId> = HashMap::new();
+        for g in std::mem::take(&mut self.grads) {
+            let key = (g.func, g.wrt.clone());
+            let id = match made.get(&key) {
+                Some(id) => *id,
+                None => match tf_autodiff::grad(&mut self.module, g.func, &g.wrt) {
+                    Ok(id) => {
+                        made.insert(key, id);
+                        id
+                    }
+                    Err(e) => {
+                        let code = match e {
+                            tf_autodiff::AdError::NotDifferentiable { .. } | tf_autodiff::AdError::NotScalar { .. } => {
+                                Code::NotDifferentiable
+                            }
+                            _ => Code::Unsupported,
+                        };
+                        self.diagnostics
+                            .push(Diagnostic::error(code, g.span, e.to_string()).with_label("differentiated here"));
+                        continue;
+                    }
+                },
+            };
+            self.module.functions[g.caller.index()].ops[g.op.index()].kind = tf_ir::OpKind::Call(id);
+        }
     }
 
     fn function_name(&self, key: &FnKey) -> String {
