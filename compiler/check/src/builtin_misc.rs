@@ -111,9 +111,22 @@ fn differentiate(fc: &mut FnChecker, call: &BuiltinCall) -> Option<(FnType, usiz
         );
         return None;
     }
-    let scalar_out =
-        matches!(&sig.ret, Type::Tensor(t) if t.dtype.is_float() && t.shape.is_scalar()) || sig.ret.is_error();
-    if !scalar_out {
+    let float_out = matches!(&sig.ret, Type::Tensor(t) if t.dtype.is_float()) || sig.ret.is_error();
+    let scalar_out = float_out && matches!(&sig.ret, Type::Tensor(t) if t.shape.is_scalar()) || sig.ret.is_error();
+    let wants_scalar = matches!(call.name, "grad" | "value_and_grad");
+    if !float_out {
+        let shown = fc.show(&sig.ret);
+        fc.error(
+            Diagnostic::error(
+                Code::NotDifferentiable,
+                f.span,
+                format!("`{}` needs a function with a float tensor result; `{}` returns {shown}", call.name, sig.name),
+            )
+            .with_label("no derivative"),
+        );
+        return None;
+    }
+    if wants_scalar && !scalar_out {
         let shown = fc.show(&sig.ret);
         fc.error(
             Diagnostic::error(
@@ -191,4 +204,28 @@ pub fn data(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
     } else {
         Type::Error
     }
+}
+
+/// `vjp(f, wrt: k)`: a function of `f`'s arguments and a cotangent of its result, returning the
+/// result and the cotangent pulled back to argument `k`.
+pub fn vjp(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
+    let Some((sig, wrt)) = differentiate(fc, call) else {
+        return Type::Error;
+    };
+    let mut params = sig.params.clone();
+    params.push(ParamType { name: "cotangent".into(), ty: sig.ret.clone(), has_default: false, span: None });
+    let ret = Type::Tuple(vec![sig.ret.clone(), sig.params[wrt].ty.clone()]);
+    Type::Fn(Box::new(FnType { name: format!("vjp({})", sig.name), origin: None, generics: sig.generics, params, ret }))
+}
+
+/// `jvp(f, wrt: k)`: a function of `f`'s arguments and a tangent of argument `k`, returning the
+/// result and its directional derivative.
+pub fn jvp(fc: &mut FnChecker, call: &mut BuiltinCall) -> Type {
+    let Some((sig, wrt)) = differentiate(fc, call) else {
+        return Type::Error;
+    };
+    let mut params = sig.params.clone();
+    params.push(ParamType { name: "tangent".into(), ty: sig.params[wrt].ty.clone(), has_default: false, span: None });
+    let ret = Type::Tuple(vec![sig.ret.clone(), sig.ret.clone()]);
+    Type::Fn(Box::new(FnType { name: format!("jvp({})", sig.name), origin: None, generics: sig.generics, params, ret }))
 }

@@ -111,6 +111,18 @@ pub static TABLE: &[Builtin] = &[
         "The gradient of a scalar function with respect to argument `wrt` (default 0)."
     ),
     b!("value_and_grad", ["f", "wrt?"], misc::value_and_grad, "Like `grad`, returning `(value, gradient)`."),
+    b!(
+        "vjp",
+        ["f", "wrt?"],
+        misc::vjp,
+        "Reverse mode: `vjp(f)(args..., cotangent)` is `(f(args), cotangent pulled back to argument wrt)`."
+    ),
+    b!(
+        "jvp",
+        ["f", "wrt?"],
+        misc::jvp,
+        "Forward mode: `jvp(f)(args..., tangent)` is `(f(args), derivative of f along the tangent of argument wrt)`."
+    ),
     // Input and output.
     b!("print", ["*"], misc::print, "Prints its arguments, separated by spaces."),
     b!(

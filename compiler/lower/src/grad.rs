@@ -10,7 +10,7 @@ use tf_syntax::ast::{Arg, Expr, ExprKind, UnOp};
 
 use crate::func::{FnKey, FnLowerer, Res};
 use crate::types::{dtype, width};
-use crate::PendingGrad;
+use crate::{Mode, PendingGrad};
 
 impl FnLowerer<'_, '_, '_> {
     pub fn call_grad(&mut self, e: &Expr, callee: &Expr, args: &[Arg], info: &CallInfo) -> Res<Vec<ValueId>> {
@@ -18,7 +18,7 @@ impl FnLowerer<'_, '_, '_> {
             return self.fail(crate::unsupported(e.span, "calling a function-valued expression"));
         };
         let which = match &inner.kind {
-            ExprKind::Name(n) if n.name == "grad" || n.name == "value_and_grad" => n.name.clone(),
+            ExprKind::Name(n) if matches!(n.name.as_str(), "grad" | "value_and_grad" | "vjp" | "jvp") => n.name.clone(),
             _ => return self.fail(crate::unsupported(e.span, "calling a function-valued expression")),
         };
         let Some(f_arg) = inner_args.iter().find(|a| a.name.is_none()) else {
@@ -41,7 +41,7 @@ impl FnLowerer<'_, '_, '_> {
                 return self.fail(crate::unsupported(e.span, "a `wrt` that is not a non-negative literal"))
             }
         };
-        let (operands, packs, sizes) = self.call_operands(e, callee, args, info, f)?;
+        let (mut operands, packs, sizes) = self.call_operands(e, callee, args, info, f)?;
         let cx = self.l.cx;
         let finfo = cx.func(f);
         // IR parameters of source parameter k: after the sizes and the flattened earlier ones.
@@ -52,23 +52,34 @@ impl FnLowerer<'_, '_, '_> {
         let before: usize = finfo.sig.params[..k].iter().map(|p| width(cx, &p.ty)).sum();
         let start = sizes + self_width + before;
         let wrt: Vec<usize> = (start..start + width(cx, &finfo.sig.params[k].ty)).collect();
-        // Results: the value, then one gradient per differentiated tensor.
-        let value_type = match &sig.ret {
-            CheckType::Tensor(t) => Type::scalar(dtype(t.dtype).unwrap_or(tf_ir::DType::F32)),
-            _ => return self.internal(e.span, "`grad` of a function without a scalar result"),
+        // vjp's cotangent and jvp's tangent follow the function's own arguments.
+        if matches!(which.as_str(), "vjp" | "jvp") {
+            let n = finfo.sig.params.len();
+            match info.slots.get(n).copied().flatten() {
+                Some(tf_check::calls::Source::Arg(i)) => operands.extend(self.expr(&args[i].value)?),
+                _ => return self.internal(e.span, "a derivative call without its tangent"),
+            }
+        }
+        // Results: `grad` gets the value too (and drops it); the others are the expression's type.
+        let mut results = Vec::new();
+        if which == "grad" {
+            match &sig.ret {
+                CheckType::Tensor(t) => results.push(Type::scalar(dtype(t.dtype).unwrap_or(tf_ir::DType::F32))),
+                _ => return self.internal(e.span, "`grad` of a function without a scalar result"),
+            }
+        }
+        results.extend(self.flat(&self.type_of(e), e.span)?);
+        let mode = match which.as_str() {
+            "vjp" => Mode::Vjp,
+            "jvp" => Mode::Jvp,
+            _ => Mode::Grad,
         };
-        let grads = match self.type_of(e) {
-            CheckType::Tuple(ts) if which == "value_and_grad" => self.flat(&ts[1], e.span)?,
-            t => self.flat(&t, e.span)?,
-        };
-        let mut results = vec![value_type];
-        results.extend(grads);
         let id = self.l.request(FnKey { func: f, packs });
         self.b.span = Some(e.span);
         let op = OpId::new(self.b.func.ops.len());
         let out = self.b.op_typed(self.region, OpKind::Call(id), operands, results, vec![]);
         let caller = self.caller;
-        self.l.grads.push(PendingGrad { caller, op, func: id, wrt, span: e.span });
+        self.l.grads.push(PendingGrad { mode, caller, op, func: id, wrt, span: e.span });
         Ok(if which == "grad" { out[1..].to_vec() } else { out })
     }
 }

@@ -57,7 +57,19 @@ pub(crate) struct Lowerer<'c, 'a> {
     pub grads: Vec<PendingGrad>,
 }
 
+/// Which derivative function a call needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Mode {
+    /// `(value, gradients...)` of a scalar function.
+    Grad,
+    /// `(results..., adjoints...)` from cotangents.
+    Vjp,
+    /// `(results..., tangents...)` from parameter tangents.
+    Jvp,
+}
+
 pub(crate) struct PendingGrad {
+    pub mode: Mode,
     pub caller: FuncId,
     pub op: tf_ir::OpId,
     pub func: FuncId,
@@ -82,12 +94,18 @@ impl Lowerer<'_, '_> {
     /// Generates each requested derivative function (once per function and parameter set) and
     /// points the calls at it.
     fn differentiate(&mut self) {
-        let mut made: HashMap<(FuncId, Vec<usize>), FuncId> = HashMap::new();
+        let mut made: HashMap<(Mode, FuncId, Vec<usize>), FuncId> = HashMap::new();
         for g in std::mem::take(&mut self.grads) {
-            let key = (g.func, g.wrt.clone());
+            let key = (g.mode, g.func, g.wrt.clone());
+            let made_now = match g.mode {
+                _ if made.contains_key(&key) => Ok(made[&key]),
+                Mode::Grad => tf_autodiff::grad(&mut self.module, g.func, &g.wrt),
+                Mode::Vjp => tf_autodiff::vjp(&mut self.module, g.func, &g.wrt),
+                Mode::Jvp => tf_autodiff::jvp(&mut self.module, g.func, &g.wrt),
+            };
             let id = match made.get(&key) {
                 Some(id) => *id,
-                None => match tf_autodiff::grad(&mut self.module, g.func, &g.wrt) {
+                None => match made_now {
                     Ok(id) => {
                         made.insert(key, id);
                         id
