@@ -104,7 +104,7 @@ impl FnLowerer<'_, '_, '_> {
         };
         let mut self_values = Vec::new();
         if let Some(se) = self_expr {
-            let CheckType::Model(_, dims) = self.type_of(se) else {
+            let CheckType::Model(_, dims) = self.value_type(se) else {
                 return self.internal(e.span, "a method without a model");
             };
             for d in &dims {

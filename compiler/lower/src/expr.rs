@@ -163,7 +163,7 @@ impl FnLowerer<'_, '_, '_> {
     }
 
     fn field(&mut self, e: &Expr, base: &Expr, name: &ast::Ident) -> Res<Vec<ValueId>> {
-        let bt = self.type_of(base);
+        let bt = self.value_type(base);
         let vs = self.expr(base)?;
         match &bt {
             CheckType::Model(id, dims) | CheckType::Struct(id, dims) => {

@@ -140,6 +140,22 @@ impl FnLowerer<'_, '_, '_> {
         self.l.cx.typed.types.get(&key).cloned().unwrap_or(CheckType::Error)
     }
 
+    /// The type of an expression used as a value, including a model field called as a model
+    /// (`self.l1(x)`: the checker records the call, not the field access).
+    pub fn value_type(&self, e: &Expr) -> CheckType {
+        match (self.type_of(e), &e.kind) {
+            (CheckType::Error, tf_syntax::ast::ExprKind::Field { expr, name }) => match self.value_type(expr) {
+                CheckType::Model(id, dims) | CheckType::Struct(id, dims) => {
+                    let cx = self.l.cx;
+                    let k = cx.decl(id).fields.iter().position(|f| f.name == name.name);
+                    k.map_or(CheckType::Error, |k| crate::types::field_types(cx, id, &dims).swap_remove(k))
+                }
+                _ => CheckType::Error,
+            },
+            (t, _) => t,
+        }
+    }
+
     fn body(&mut self, func: FnId) -> Res<Vec<ValueId>> {
         let info = self.l.cx.func(func);
         let decl = info.decl;
