@@ -74,9 +74,9 @@ impl FnLowerer<'_, '_, '_> {
     }
 
     fn call_fn(&mut self, e: &Expr, callee: &Expr, args: &[Arg], info: &CallInfo, f: FnId) -> Res<Vec<ValueId>> {
-        let (operands, packs, _) = self.call_operands(e, callee, args, info, f)?;
+        let (operands, packs, consts, _) = self.call_operands(e, callee, args, info, f)?;
         let results = self.flat(&self.type_of(e), e.span)?;
-        let id = self.l.request(FnKey { func: f, packs });
+        let id = self.l.request(FnKey { func: f, packs, consts });
         self.b.span = Some(e.span);
         Ok(self.b.op_typed(self.region, OpKind::Call(id), operands, results, vec![]))
     }
@@ -90,7 +90,7 @@ impl FnLowerer<'_, '_, '_> {
         args: &[Arg],
         info: &CallInfo,
         f: FnId,
-    ) -> Res<(Vec<ValueId>, Vec<usize>, usize)> {
+    ) -> Res<(Vec<ValueId>, Vec<usize>, Vec<Option<i64>>, usize)> {
         let cx = self.l.cx;
         let finfo = cx.func(f);
         let mut operands = Vec::new();
@@ -133,6 +133,9 @@ impl FnLowerer<'_, '_, '_> {
                 }
             }
         }
+        // Constant sizes are baked into the callee; the others are passed.
+        let consts: Vec<Option<i64>> = operands.iter().map(|v| self.constant_value(*v)).collect();
+        operands.retain(|v| self.constant_value(*v).is_none());
         let sizes = operands.len();
         operands.extend(self_values);
         let params: Vec<_> = finfo.decl.params.iter().filter(|p| p.ty.is_some()).collect();
@@ -160,7 +163,18 @@ impl FnLowerer<'_, '_, '_> {
                 operands.push(v);
             }
         }
-        Ok((operands, packs, sizes))
+        Ok((operands, packs, consts, sizes))
+    }
+
+    /// The integer a value holds when it is a constant of this function.
+    pub fn constant_value(&self, v: ValueId) -> Option<i64> {
+        match self.b.func.value(v).def {
+            tf_ir::ValueDef::Result { op, .. } => match self.b.func.op(op).kind {
+                OpKind::Const(Literal::Int(c)) if *self.b.func.ty(v) == Type::scalar(DType::I64) => Some(c),
+                _ => None,
+            },
+            tf_ir::ValueDef::Param { .. } => None,
+        }
     }
 
     /// A checker dimension as a size value here.

@@ -24,6 +24,9 @@ pub struct Env {
     pub packs: HashMap<SymId, Vec<ValueId>>,
     /// Dimension names usable as values (generics and names introduced by annotations).
     pub dim_names: HashMap<String, SymId>,
+    /// Size values known to be constants (sizes this instantiation was specialised to): types
+    /// use the constant, not the value.
+    pub const_values: HashMap<ValueId, i64>,
 }
 
 impl Env {

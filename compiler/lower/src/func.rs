@@ -13,11 +13,14 @@ use crate::env::{Bound, Env};
 use crate::types::{flatten, FlattenError};
 use crate::Lowerer;
 
-/// A source function at one instantiation: the length of each of its `..` packs.
+/// A source function at one instantiation: the length of each of its `..` packs, and the value
+/// of each size parameter that is a constant at the call (monomorphised where known; `None`
+/// stays a size parameter, so one function serves every run-time size).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FnKey {
     pub func: FnId,
     pub packs: Vec<usize>,
+    pub consts: Vec<Option<i64>>,
 }
 
 /// `Err(())`: lowering this function stopped; the diagnostic is already recorded.
@@ -68,9 +71,22 @@ impl FnLowerer<'_, '_, '_> {
         let cx = self.l.cx;
         let info = cx.func(key.func);
         let body = self.region;
+        let mut position = 0;
+        let mut size_param = |f: &mut Self, name: &str| {
+            let known = key.consts.get(position).copied().flatten();
+            position += 1;
+            match known {
+                Some(c) => {
+                    let v = f.konst(Literal::Int(c), DType::I64);
+                    f.env.const_values.insert(v, c);
+                    v
+                }
+                None => f.b.param(body, Type::scalar(DType::I64), Some(name)),
+            }
+        };
         if let Some(owner) = info.owner {
             for &g in &cx.decl(owner).generics {
-                let v = self.b.param(body, Type::scalar(DType::I64), Some(&cx.symbols.name(g)));
+                let v = size_param(self, &cx.symbols.name(g));
                 self.env.sizes.insert(g, v);
             }
         }
@@ -80,12 +96,10 @@ impl FnLowerer<'_, '_, '_> {
             if sym.is_pack {
                 let n = key.packs.get(pack_index).copied().unwrap_or(0);
                 pack_index += 1;
-                let vs = (0..n)
-                    .map(|i| self.b.param(body, Type::scalar(DType::I64), Some(&format!("{}{i}", sym.name))))
-                    .collect();
+                let vs = (0..n).map(|i| size_param(self, &format!("{}{i}", sym.name))).collect();
                 self.env.packs.insert(g, vs);
             } else {
-                let v = self.b.param(body, Type::scalar(DType::I64), Some(&sym.name));
+                let v = size_param(self, &sym.name);
                 self.env.sizes.insert(g, v);
             }
         }

@@ -41,7 +41,7 @@ impl FnLowerer<'_, '_, '_> {
                 return self.fail(crate::unsupported(e.span, "a `wrt` that is not a non-negative literal"))
             }
         };
-        let (mut operands, packs, sizes) = self.call_operands(e, callee, args, info, f)?;
+        let (mut operands, packs, consts, sizes) = self.call_operands(e, callee, args, info, f)?;
         let cx = self.l.cx;
         let finfo = cx.func(f);
         // IR parameters of source parameter k: after the sizes and the flattened earlier ones.
@@ -74,7 +74,7 @@ impl FnLowerer<'_, '_, '_> {
             "jvp" => Mode::Jvp,
             _ => Mode::Grad,
         };
-        let id = self.l.request(FnKey { func: f, packs });
+        let id = self.l.request(FnKey { func: f, packs, consts });
         self.b.span = Some(e.span);
         let op = OpId::new(self.b.func.ops.len());
         let out = self.b.op_typed(self.region, OpKind::Call(id), operands, results, vec![]);

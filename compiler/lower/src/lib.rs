@@ -31,7 +31,7 @@ pub fn lower_program(cx: &Checker<'_>, main: FnId) -> Result<Module, Vec<Diagnos
         diagnostics: Vec::new(),
         grads: Vec::new(),
     };
-    let entry = l.request(FnKey { func: main, packs: Vec::new() });
+    let entry = l.request(FnKey { func: main, packs: Vec::new(), consts: Vec::new() });
     l.module.main = Some(entry);
     while let Some((key, id)) = l.queue.pop() {
         l.lower_function(&key, id);
@@ -133,12 +133,16 @@ impl Lowerer<'_, '_> {
             Some(o) => format!("{}.{}", self.cx.decl(o).name, info.decl.name.name),
             None => info.decl.name.name.clone(),
         };
-        if key.packs.is_empty() {
-            base
-        } else {
+        let mut name = base;
+        if !key.packs.is_empty() {
             let ranks: Vec<String> = key.packs.iter().map(|n| n.to_string()).collect();
-            format!("{base}<{}>", ranks.join(","))
+            name = format!("{name}<{}>", ranks.join(","));
         }
+        if key.consts.iter().any(Option::is_some) {
+            let sizes: Vec<String> = key.consts.iter().map(|c| c.map_or("_".to_string(), |c| c.to_string())).collect();
+            name = format!("{name}[{}]", sizes.join(","));
+        }
+        name
     }
 }
 

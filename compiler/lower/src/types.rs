@@ -29,7 +29,7 @@ pub fn size(d: &Dim, env: &Env) -> Result<Size, SymId> {
         let mut term = Size::constant(c);
         for s in mono {
             let v = *env.sizes.get(s).ok_or(*s)?;
-            term = term.mul(&Size::symbol(v));
+            term = term.mul(&value_size(v, env));
         }
         out = out.add(&term);
     }
@@ -43,11 +43,19 @@ pub fn shape(s: &Shape, env: &Env) -> Result<Vec<Size>, SymId> {
             ShapeItem::Dim(d) => out.push(size(d, env)?),
             ShapeItem::Pack(p) => {
                 let vs = env.packs.get(p).ok_or(*p)?;
-                out.extend(vs.iter().map(|v: &ValueId| Size::symbol(*v)));
+                out.extend(vs.iter().map(|v: &ValueId| value_size(*v, env)));
             }
         }
     }
     Ok(out)
+}
+
+/// A size value as a size: its constant when it is known to be one.
+fn value_size(v: ValueId, env: &Env) -> Size {
+    match env.const_values.get(&v) {
+        Some(c) => Size::constant(*c),
+        None => Size::symbol(v),
+    }
 }
 
 /// Why a type could not be flattened.

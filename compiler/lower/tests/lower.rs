@@ -88,8 +88,8 @@ fn main() {
 "#;
     let m = lower(src).unwrap();
     let text = print_module(&m);
-    assert!(text.contains("fn softmax<1>("), "{text}");
-    assert!(text.contains("fn relu<2>("), "{text}");
+    assert!(text.contains("fn softmax<1>[2,5]("), "{text}");
+    assert!(text.contains("fn relu<2>[2,5]("), "{text}");
 }
 
 #[test]
