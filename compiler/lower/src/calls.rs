@@ -82,7 +82,7 @@ impl FnLowerer<'_, '_, '_> {
     }
 
     /// The operands of a call of `f` (sizes, then the flattened `self` and arguments), the
-    /// lengths of its packs, and the number of size operands.
+    /// lengths of its packs, its constant sizes, and the number of size operands.
     pub fn call_operands(
         &mut self,
         e: &Expr,
@@ -90,7 +90,7 @@ impl FnLowerer<'_, '_, '_> {
         args: &[Arg],
         info: &CallInfo,
         f: FnId,
-    ) -> Res<(Vec<ValueId>, Vec<usize>, Vec<Option<i64>>, usize)> {
+    ) -> Res<CallOperands> {
         let cx = self.l.cx;
         let finfo = cx.func(f);
         let mut operands = Vec::new();
@@ -321,6 +321,9 @@ impl FnLowerer<'_, '_, '_> {
         Ok(Bound::Values(vec![results[0]]))
     }
 }
+
+/// Operands, pack lengths, constant sizes and the number of size operands of a call.
+pub type CallOperands = (Vec<ValueId>, Vec<usize>, Vec<Option<i64>>, usize);
 
 /// The flattened element types of a (possibly generic) checker type.
 fn dtypes_of(cx: &tf_check::checker::Checker<'_>, t: &CheckType) -> Vec<Option<DType>> {
