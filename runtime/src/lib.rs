@@ -1,5 +1,6 @@
 //! The run-time library that compiled TensorForge code links against: tensor storage, a thread
-//! pool, GEMM, NumPy-like printing, run-time errors as data, and the `extern "C"` entry points.
+//! pool, GEMM, NumPy-like printing, data-file reading, run-time errors as data, and the
+//! `extern "C"` entry points.
 //!
 //! It depends on no compiler crate: a deployed model links this library alone. The JIT host
 //! (`tfc run`) uses the Rust API directly; generated code only ever calls the `tf_rt_*` functions
@@ -13,6 +14,7 @@ pub mod abi;
 #[allow(unsafe_code)]
 mod aligned;
 pub mod buffer;
+pub mod data;
 pub mod dtype;
 pub mod error;
 pub mod gemm;
@@ -23,6 +25,7 @@ pub mod print;
 
 pub use aligned::{align_up, AlignedBuf, Arena, ALIGN};
 pub use buffer::{element_count, Tensor, TensorRef};
+pub use data::{load, DataError, LoadRequest};
 pub use dtype::{DType, Element};
 pub use error::{ErrorKind, RuntimeError, Site, SiteId};
 pub use pool::Pool;

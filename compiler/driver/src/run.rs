@@ -96,9 +96,44 @@ impl Host for ProcessHost {
         format_like_numpy(t)
     }
 
-    fn load(&mut self, source: &DataSource, _declared: &Type) -> Result<Tensor, String> {
-        Err(format!("reading data files ({source:?}) is not implemented yet"))
+    fn load(&mut self, source: &DataSource, declared: &Type) -> Result<Tensor, String> {
+        load_data(source, declared)
     }
+}
+
+/// Reads a data file through the runtime's readers, as the declared type asks.
+pub fn load_data(source: &DataSource, declared: &Type) -> Result<Tensor, String> {
+    use tf_runtime::data::{CsvHeader, Format, LoadRequest};
+    let (path, format) = match source {
+        DataSource::Npz { path, key } => (path, Format::Npz { member: key.clone() }),
+        DataSource::Safetensors { path, key } => (path, Format::Safetensors { key: key.clone() }),
+        DataSource::Npy { path } => (path, Format::Npy),
+        DataSource::Csv { path, header } => {
+            (path, Format::Csv { header: if *header { CsvHeader::Auto } else { CsvHeader::Absent } })
+        }
+        DataSource::Idx { path } => (path, Format::Idx),
+    };
+    let dtype = match declared.dtype {
+        tf_ir::DType::F32 => tf_runtime::DType::F32,
+        tf_ir::DType::F64 => tf_runtime::DType::F64,
+        tf_ir::DType::I32 => tf_runtime::DType::I32,
+        tf_ir::DType::I64 => tf_runtime::DType::I64,
+        tf_ir::DType::Bool => tf_runtime::DType::Bool,
+    };
+    let shape = declared.shape.iter().map(|d| d.as_constant().and_then(|c| usize::try_from(c).ok())).collect();
+    let request = LoadRequest { path: path.into(), format, dtype, shape };
+    let t = tf_runtime::data::load(&request).map_err(|e| e.to_string())?;
+    let shape = t.shape().to_vec();
+    let data = match t.dtype() {
+        tf_runtime::DType::F32 => tf_interp::Data::F32(t.as_f32().unwrap_or_default().to_vec()),
+        tf_runtime::DType::F64 => tf_interp::Data::F64(t.as_f64().unwrap_or_default().to_vec()),
+        tf_runtime::DType::I32 => tf_interp::Data::I32(t.as_i32().unwrap_or_default().to_vec()),
+        tf_runtime::DType::I64 => tf_interp::Data::I64(t.as_i64().unwrap_or_default().to_vec()),
+        tf_runtime::DType::Bool => {
+            tf_interp::Data::Bool(t.as_bool().unwrap_or_default().iter().map(|&b| b != 0).collect())
+        }
+    };
+    Ok(Tensor { shape, data })
 }
 
 /// A value as NumPy's `str()` prints it, through the runtime's printer (the same text compiled

@@ -289,13 +289,14 @@ impl FnLowerer<'_, '_, '_> {
         let mut new_syms = Vec::new();
         for item in &declared.shape.0 {
             let ShapeItem::Dim(dim) = item else { return self.internal(value.span, "data with a pack in its type") };
-            if dim.as_constant().is_none() && size(dim, &self.env).is_err() {
-                match dim.as_symbol() {
-                    Some(s) => {
-                        new_syms.push(s);
-                        result_types.push(Type::scalar(DType::I64));
-                    }
-                    None => {
+            // One size result per dimension that is not a constant (the IR's contract); only
+            // a size not known yet takes its value from it, the others are checked against it.
+            if dim.as_constant().is_none() {
+                result_types.push(Type::scalar(DType::I64));
+                match (size(dim, &self.env).is_ok(), dim.as_symbol()) {
+                    (true, _) => new_syms.push(None),
+                    (false, Some(s)) => new_syms.push(Some(s)),
+                    (false, None) => {
                         return self.fail(crate::unsupported(
                             value.span,
                             "a new size defined by arithmetic in a data declaration",
@@ -308,6 +309,7 @@ impl FnLowerer<'_, '_, '_> {
         self.b.span = Some(value.span);
         let results = self.b.op_typed(self.region, OpKind::Load(source), vec![], result_types, vec![]);
         for (s, v) in new_syms.iter().zip(&results[1..]) {
+            let Some(s) = s else { continue };
             self.env.sizes.insert(*s, *v);
             let name = self.l.cx.symbols.name(*s);
             self.b.name_value(*v, &name);
