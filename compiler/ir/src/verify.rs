@@ -282,8 +282,14 @@ impl Verifier<'_> {
         // A size argument computed from sizes (`2 * %n`, a constant) stands for that polynomial.
         let map = |s: ValueId| params.iter().position(|p| *p == s).map(|i| self.as_size(args[i], 0));
         let subst = |t: &Type| Type::new(t.dtype, t.shape.iter().map(|d| d.substitute(&map)).collect());
+        // The caller's own types are compared in the same normal form (a size value computed as
+        // `%a - %b` is that polynomial on both sides).
+        let caller = |t: &Type| {
+            let norm = |s: ValueId| Some(self.as_size(s, 0));
+            Type::new(t.dtype, t.shape.iter().map(|d| d.substitute(&norm)).collect())
+        };
         for (p, a) in params.iter().zip(args) {
-            if subst(g.ty(*p)) != *self.f.ty(*a) {
+            if subst(g.ty(*p)) != caller(self.f.ty(*a)) {
                 return Some(format!(
                     "argument %{} is {}, `{}` wants {}",
                     a.index(),
@@ -294,7 +300,8 @@ impl Verifier<'_> {
             }
         }
         let want: Vec<Type> = g.result_types().iter().map(subst).collect();
-        (want != results).then(|| format!("`{}` returns other types", g.name))
+        let have: Vec<Type> = results.iter().map(caller).collect();
+        (want != have).then(|| format!("`{}` returns other types", g.name))
     }
 }
 

@@ -231,7 +231,12 @@ impl FnLowerer<'_, '_, '_> {
     }
 
     pub fn size_value(&mut self, s: &Size) -> ValueId {
-        self.b.size_value(self.region, s)
+        let v = self.b.size_value(self.region, s);
+        if let Some(c) = s.as_constant() {
+            // Types built from this value use the constant, like the callee specialised to it.
+            self.env.const_values.insert(v, c);
+        }
+        v
     }
 
     /// `a op b` on `i64` scalars.

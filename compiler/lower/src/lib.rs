@@ -39,11 +39,17 @@ pub fn lower_program(cx: &Checker<'_>, main: FnId) -> Result<Module, Vec<Diagnos
     if l.diagnostics.is_empty() {
         l.differentiate();
     }
-    if l.diagnostics.is_empty() {
-        Ok(l.module)
-    } else {
-        Err(l.diagnostics)
+    if !l.diagnostics.is_empty() {
+        return Err(l.diagnostics);
     }
+    // Every IR the compiler makes verifies (ARCHITECTURE.md); a failure here is a compiler bug,
+    // reported at `main` rather than handed to a back end.
+    if let Err(errors) = tf_ir::verify::verify_module(&l.module) {
+        let span = cx.func(main).decl.name.span;
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        return Err(vec![crate::unsupported(span, format!("internal: the IR does not verify ({})", all.join("; ")))]);
+    }
+    Ok(l.module)
 }
 
 pub(crate) struct Lowerer<'c, 'a> {
