@@ -27,6 +27,7 @@
 
 mod activity;
 mod copy;
+mod custom;
 mod emit;
 mod forward;
 mod reverse;
@@ -80,14 +81,38 @@ impl std::error::Error for AdError {}
 /// results, then the adjoint of each parameter in `wrt` (of that parameter's type), i.e.
 /// `Σ_k <cotangent_k, ∂result_k/∂param>`.
 pub fn vjp(module: &mut Module, func: FuncId, wrt: &[usize]) -> Result<FuncId, AdError> {
+    vjp_with_rules(module, func, wrt, &HashMap::new())
+}
+
+/// `vjp`, where calls of functions in `rules` (function → hand-written rule) use the rule.
+pub fn vjp_with_rules(
+    module: &mut Module,
+    func: FuncId,
+    wrt: &[usize],
+    rules: &HashMap<FuncId, FuncId>,
+) -> Result<FuncId, AdError> {
     check_input(module, func)?;
-    reverse::build(module, &mut Session::default(), func, wrt, reverse::Seed::Cotangents)
+    let mut session = Session { rules: rules.clone(), ..Session::default() };
+    if rules.contains_key(&func) {
+        return session.callee_vjp(module, func, wrt);
+    }
+    reverse::build(module, &mut session, func, wrt, reverse::Seed::Cotangents)
 }
 
 /// Value and gradient of a function with one float scalar result. Adds
 /// `<name>_grad(params...) -> (value, gradients...)`: `vjp` with the cotangent 1. A caller that
 /// wants the gradient only drops the first result.
 pub fn grad(module: &mut Module, func: FuncId, wrt: &[usize]) -> Result<FuncId, AdError> {
+    grad_with_rules(module, func, wrt, &HashMap::new())
+}
+
+/// `grad`, where calls of functions in `rules` (function → hand-written rule) use the rule.
+pub fn grad_with_rules(
+    module: &mut Module,
+    func: FuncId,
+    wrt: &[usize],
+    rules: &HashMap<FuncId, FuncId>,
+) -> Result<FuncId, AdError> {
     check_input(module, func)?;
     let results = module.func(func).result_types();
     match results.as_slice() {
@@ -97,7 +122,8 @@ pub fn grad(module: &mut Module, func: FuncId, wrt: &[usize]) -> Result<FuncId, 
             return Err(AdError::NotScalar { reason: format!("it returns ({})", shown.join(", ")) });
         }
     }
-    reverse::build(module, &mut Session::default(), func, wrt, reverse::Seed::One)
+    let mut session = Session { rules: rules.clone(), ..Session::default() };
+    reverse::build(module, &mut session, func, wrt, reverse::Seed::One)
 }
 
 /// Forward mode. Adds `<name>_jvp(params..., tangents...) -> (results..., result tangents...)`
@@ -138,6 +164,8 @@ fn check_input(module: &Module, func: FuncId) -> Result<(), AdError> {
 /// Derivatives of callees made during one request, so each is made once.
 #[derive(Default)]
 pub(crate) struct Session {
+    /// Hand-written reverse-mode rules: function → its rule (see `custom.rs`).
+    pub(crate) rules: HashMap<FuncId, FuncId>,
     vjps: HashMap<(FuncId, Vec<usize>), FuncId>,
     jvps: HashMap<(FuncId, Vec<usize>), FuncId>,
     /// Functions being differentiated (a call back into one of them is recursion).
@@ -150,7 +178,10 @@ impl Session {
         if let Some(&d) = self.vjps.get(&(f, wrt.to_vec())) {
             return Ok(d);
         }
-        let d = reverse::build(module, self, f, wrt, reverse::Seed::Cotangents)?;
+        let d = match self.rules.get(&f) {
+            Some(&rule) => custom::rule_vjp(module, f, rule, wrt)?,
+            None => reverse::build(module, self, f, wrt, reverse::Seed::Cotangents)?,
+        };
         self.vjps.insert((f, wrt.to_vec()), d);
         Ok(d)
     }

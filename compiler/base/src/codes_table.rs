@@ -312,6 +312,15 @@ boolean arguments have no derivative.
     fn f(x: f32[3], k: i32) -> f32 { sum(x) }
     grad(f, wrt: 1)      // argument 1 is i32";
 
+    DerivativeMismatch = "E0418", "derivative rule does not match its function",
+"A `derivative f(...)` rule names `f`'s parameters, then the cotangent of `f`'s
+result, and returns the cotangents of `f`'s floating-point parameters. It must
+name a function of the same file, take exactly one more parameter than it, and
+there may be only one rule per function.
+
+    fn square(x: f32[N]) -> f32[N] { x * x }
+    derivative square(x, dy) { 2.0 * x * dy }   // x, then the result's cotangent dy";
+
     Unsupported = "E0501", "not supported by the compiler yet",
 "The program is valid TensorForge and checks, but it uses something that the
 compiler cannot translate to running code yet (the message names it). `tfc check`

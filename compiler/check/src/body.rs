@@ -365,13 +365,14 @@ impl<'a> Checker<'a> {
         let sig = info.sig.clone();
         let declared = info.declared_ret;
         let has_self = info.has_self;
+        let is_rule = info.derivative_of.is_some();
         let mut fc = FnChecker::new(self, module, dims);
         if let Some(owner) = owner {
             fc.self_ty = Some(self_type(fc.cx, owner));
         }
         let mut pi = 0;
         for p in &decl.params {
-            if p.ty.is_none() {
+            if p.ty.is_none() && !is_rule {
                 if has_self {
                     let t = fc.self_ty.clone().unwrap_or(Type::Error);
                     fc.define("self", Local { ty: t, mutable: false, span: p.span, size: None });

@@ -40,6 +40,10 @@ pub struct FnInfo<'a> {
     pub dim_scope: HashMap<String, SymId>,
     /// Spans of each parameter (excluding `self`), for "declared here" labels.
     pub param_spans: Vec<Span>,
+    /// For a `derivative` rule: the function it differentiates.
+    pub derivative_of: Option<FnId>,
+    /// For a function with a `derivative` rule: the rule.
+    pub custom_vjp: Option<FnId>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +85,8 @@ pub struct Checker<'a> {
     pub runtime_checks: Vec<RuntimeCheck>,
     pub signatures: Vec<Signature>,
     pub typed: crate::typed::Typed,
+    /// `derivative` items, resolved after every signature.
+    pub derivatives: Vec<(ModuleId, &'a ast::FnDecl)>,
 }
 
 impl<'a> Checker<'a> {
@@ -97,6 +103,7 @@ impl<'a> Checker<'a> {
             runtime_checks: Vec::new(),
             signatures: Vec::new(),
             typed: Default::default(),
+            derivatives: Vec::new(),
         }
     }
 

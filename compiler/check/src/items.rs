@@ -36,6 +36,10 @@ impl<'a> Checker<'a> {
                     ItemKind::Struct(s) => {
                         (&s.name, ItemRef::Decl(self.add_decl(mid, &s.name, DeclKind::Struct, item.span)))
                     }
+                    ItemKind::Derivative(f) => {
+                        self.derivatives.push((mid, f));
+                        continue;
+                    }
                     ItemKind::Error => continue,
                 };
                 let key = (mi, name.name.clone());
@@ -98,6 +102,8 @@ impl<'a> Checker<'a> {
             state: BodyState::NotChecked,
             dim_scope: HashMap::new(),
             param_spans: Vec::new(),
+            derivative_of: None,
+            custom_vjp: None,
         });
         FnId(self.fns.len() as u32 - 1)
     }
@@ -175,6 +181,9 @@ impl<'a> Checker<'a> {
         }
         for i in 0..self.fns.len() {
             self.resolve_fn_signature(FnId(i as u32));
+        }
+        for (module, decl) in std::mem::take(&mut self.derivatives) {
+            self.resolve_derivative(module, decl);
         }
     }
 
@@ -322,4 +331,94 @@ pub fn duplicate(name: &str, span: Span, prev: Span) -> Diagnostic {
         d = d.with_secondary(prev, "first defined here");
     }
     d
+}
+
+impl<'a> Checker<'a> {
+    /// A `derivative f(x, dy)` rule: its signature follows from `f`'s (same generics and
+    /// parameter types, then the result's cotangent; returns the float parameters' cotangents).
+    fn resolve_derivative(&mut self, module: ModuleId, decl: &'a ast::FnDecl) {
+        let mismatch = |span: Span, msg: String| Diagnostic::error(Code::DerivativeMismatch, span, msg);
+        let primal = match self.namespaces[module.0 as usize].get(&decl.name.name) {
+            Some(ItemRef::Fn(p)) if self.func(*p).owner.is_none() => *p,
+            _ => {
+                let d =
+                    mismatch(decl.name.span, format!("no function `{}` in this file to differentiate", decl.name.name))
+                        .with_label("rules name a top-level function of the same file");
+                self.error(d);
+                return;
+            }
+        };
+        let p = self.func(primal);
+        if let Some(prev) = p.custom_vjp {
+            let prev_span = self.func(prev).decl.name.span;
+            self.error(
+                duplicate(&decl.name.name, decl.name.span, prev_span)
+                    .with_note("a function has at most one derivative rule"),
+            );
+            return;
+        }
+        let want = p.sig.params.len() + 1;
+        if decl.params.len() != want {
+            let d = mismatch(
+                decl.params.first().map_or(decl.name.span, |x| x.span).to(decl.name.span),
+                format!(
+                "the rule for `{}` takes {want} parameters ({} of the function, then the result's cotangent), {} given",
+                decl.name.name,
+                want - 1,
+                decl.params.len()
+            ),
+            )
+            .with_label(format!("expected {want}"));
+            self.error(d);
+            return;
+        }
+        let floats: Vec<Type> = p.sig.params.iter().map(|q| q.ty.clone()).filter(differentiable).collect();
+        if floats.is_empty() {
+            self.error(
+                mismatch(
+                    decl.name.span,
+                    format!("`{}` has no floating-point parameter to differentiate", decl.name.name),
+                )
+                .with_label("nothing to differentiate"),
+            );
+            return;
+        }
+        let ret = if floats.len() == 1 { floats[0].clone() } else { Type::Tuple(floats) };
+        let mut params: Vec<ParamType> = p
+            .sig
+            .params
+            .iter()
+            .zip(&decl.params)
+            .map(|(q, n)| ParamType { name: n.name.name.clone(), ty: q.ty.clone(), has_default: false, span: q.span })
+            .collect();
+        let cot = &decl.params[want - 1];
+        params.push(ParamType { name: cot.name.name.clone(), ty: p.sig.ret.clone(), has_default: false, span: None });
+        let sig = FnType {
+            name: format!("derivative {}", decl.name.name),
+            origin: None,
+            generics: p.sig.generics.clone(),
+            params,
+            ret,
+        };
+        let dim_scope = p.dim_scope.clone();
+        let id = self.add_fn(module, decl, None);
+        let spans = decl.params.iter().map(|x| x.span).collect();
+        let info = &mut self.fns[id.0 as usize];
+        info.sig = FnType { origin: Some(id.0), ..sig };
+        info.declared_ret = true;
+        info.dim_scope = dim_scope;
+        info.param_spans = spans;
+        info.derivative_of = Some(primal);
+        self.fns[primal.0 as usize].custom_vjp = Some(id);
+    }
+}
+
+/// Whether a parameter type has a derivative (floating-point tensors, models, structs).
+fn differentiable(t: &Type) -> bool {
+    match t {
+        Type::Tensor(tt) => tt.dtype.is_float(),
+        Type::Model(..) | Type::Struct(..) => true,
+        Type::Tuple(ts) => ts.iter().all(differentiable),
+        _ => false,
+    }
 }

@@ -51,6 +51,11 @@ impl<'c, 'a> Lowerer<'c, 'a> {
         let mut func = f.b.finish();
         func.span = Some(info.decl.name.span);
         self.module.functions[id.index()] = func;
+        // A hand-written derivative rule is lowered at the same instantiation, for autodiff.
+        if let Some(rule) = info.custom_vjp {
+            let rid = self.request(FnKey { func: rule, packs: key.packs.clone(), consts: key.consts.clone() });
+            self.rules.insert(id, rid);
+        }
     }
 }
 
@@ -111,8 +116,10 @@ impl FnLowerer<'_, '_, '_> {
                 self.env.bind("self", Bound::Values(vs));
             }
         }
+        // A derivative rule's parameters are all written without types (they are the function's).
+        let is_rule = info.derivative_of.is_some();
         let names: Vec<&str> =
-            info.decl.params.iter().filter(|p| p.ty.is_some()).map(|p| p.name.name.as_str()).collect();
+            info.decl.params.iter().filter(|p| p.ty.is_some() || is_rule).map(|p| p.name.name.as_str()).collect();
         for (p, name) in info.sig.params.iter().zip(names) {
             let vs = self.params_of(&p.ty, name, info.decl.name.span)?;
             self.env.bind(name, Bound::Values(vs));

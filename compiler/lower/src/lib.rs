@@ -30,6 +30,7 @@ pub fn lower_program(cx: &Checker<'_>, main: FnId) -> Result<Module, Vec<Diagnos
         queue: Vec::new(),
         diagnostics: Vec::new(),
         grads: Vec::new(),
+        rules: HashMap::new(),
     };
     let entry = l.request(FnKey { func: main, packs: Vec::new(), consts: Vec::new() });
     l.module.main = Some(entry);
@@ -61,6 +62,8 @@ pub(crate) struct Lowerer<'c, 'a> {
     /// Calls of `grad`/`value_and_grad` to point at derivative functions once every function
     /// is lowered: the caller, the call op, the function and its parameters to differentiate.
     pub grads: Vec<PendingGrad>,
+    /// Hand-written derivative rules of lowered functions: function → rule.
+    pub rules: HashMap<FuncId, FuncId>,
 }
 
 /// Which derivative function a call needs.
@@ -105,8 +108,8 @@ impl Lowerer<'_, '_> {
             let key = (g.mode, g.func, g.wrt.clone());
             let made_now = match g.mode {
                 _ if made.contains_key(&key) => Ok(made[&key]),
-                Mode::Grad => tf_autodiff::grad(&mut self.module, g.func, &g.wrt),
-                Mode::Vjp => tf_autodiff::vjp(&mut self.module, g.func, &g.wrt),
+                Mode::Grad => tf_autodiff::grad_with_rules(&mut self.module, g.func, &g.wrt, &self.rules),
+                Mode::Vjp => tf_autodiff::vjp_with_rules(&mut self.module, g.func, &g.wrt, &self.rules),
                 Mode::Jvp => tf_autodiff::jvp(&mut self.module, g.func, &g.wrt),
             };
             let id = match made.get(&key) {
@@ -139,7 +142,7 @@ impl Lowerer<'_, '_> {
             Some(o) => format!("{}.{}", self.cx.decl(o).name, info.decl.name.name),
             None => info.decl.name.name.clone(),
         };
-        let mut name = base;
+        let mut name = if info.derivative_of.is_some() { format!("{base}.rule") } else { base };
         if !key.packs.is_empty() {
             let ranks: Vec<String> = key.packs.iter().map(|n| n.to_string()).collect();
             name = format!("{name}<{}>", ranks.join(","));

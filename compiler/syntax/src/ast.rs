@@ -28,6 +28,10 @@ pub enum ItemKind {
     Fn(FnDecl),
     Model(ModelDecl),
     Struct(StructDecl),
+    /// `derivative f(x, dy) { ... }`: a hand-written reverse-mode rule for function `f`. Its
+    /// parameters name `f`'s parameters (same types) and then the cotangent of `f`'s result; it
+    /// returns the cotangents of `f`'s floating-point parameters (a tuple when there are several).
+    Derivative(FnDecl),
     /// Something unparsable; a syntax error has been reported for it.
     Error,
 }

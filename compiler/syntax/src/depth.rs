@@ -17,7 +17,7 @@ pub fn limit_depth(file: &mut File) -> Vec<Diagnostic> {
     for item in &mut file.items {
         let mut cut = Cutter { removed: Vec::new(), first: None, next_id };
         match &mut item.kind {
-            ItemKind::Fn(f) => cut.func(f),
+            ItemKind::Fn(f) | ItemKind::Derivative(f) => cut.func(f),
             ItemKind::Model(m) => {
                 for member in &mut m.members {
                     match &mut member.kind {

@@ -192,7 +192,7 @@ fn attach_docs(file: &mut File, text: &str, comments: &[Comment]) {
     for item in &mut file.items {
         item.docs = docs_before(item.span);
         match &mut item.kind {
-            ItemKind::Fn(f) => f.docs = item.docs.clone(),
+            ItemKind::Fn(f) | ItemKind::Derivative(f) => f.docs = item.docs.clone(),
             ItemKind::Model(m) => {
                 for member in &mut m.members {
                     member.docs = docs_before(member.span);

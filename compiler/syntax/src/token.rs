@@ -19,6 +19,8 @@ pub enum Tok {
     Use,
     #[token("fn")]
     Fn,
+    #[token("derivative")]
+    Derivative,
     #[token("model")]
     Model,
     #[token("struct")]
@@ -169,6 +171,7 @@ impl Tok {
         match self {
             Use => "use",
             Fn => "fn",
+            Derivative => "derivative",
             Model => "model",
             Struct => "struct",
             Param => "param",
