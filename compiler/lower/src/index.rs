@@ -138,6 +138,13 @@ impl FnLowerer<'_, '_, '_> {
             Some(Ok(d)) => d,
             _ => Size::symbol(len),
         };
+        // The checker may have equated this length with another size (`x[a:b] + y`); the slice
+        // must then really have that length, or it would read the wrong elements.
+        if dim != Size::symbol(len) {
+            let want = self.size_value(&dim);
+            self.b.span = Some(span);
+            self.b.op_typed(self.region, OpKind::CheckEq, vec![len, want], vec![], vec![]);
+        }
         let mut shape = self.b.func.ty(x).shape.clone();
         shape[axis] = dim;
         let dtype = self.b.func.ty(x).dtype;
