@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use crate::cli::{print_diagnostics, ColorChoice, MessageFormat, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::compile::lower_loaded;
-use crate::load::load;
-use crate::stdlib::find_stdlib;
+use crate::cli::{ColorChoice, MessageFormat, EXIT_FAILURE, EXIT_OK};
+use crate::compile::compile_file;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Emit {
@@ -35,26 +33,9 @@ pub struct BuildArgs {
 }
 
 pub fn build(args: &BuildArgs, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
-    let stdlib = match find_stdlib() {
-        Ok(dir) => dir,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
-    };
-    let loaded = match load(std::slice::from_ref(&args.file), &stdlib) {
-        Ok(l) => l,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
-    };
-    let module = match lower_loaded(&loaded) {
-        Ok(m) => m,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, &loaded.sources, args.message_format, color, out, err)?;
-            return Ok(EXIT_ERRORS);
-        }
+    let (_, module) = match compile_file(&args.file, args.message_format, color, out, err)? {
+        Ok(compiled) => compiled,
+        Err(status) => return Ok(status),
     };
     let text = match args.emit {
         Emit::Ir => tf_ir::print::print_module(&module),

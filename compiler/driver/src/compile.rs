@@ -27,3 +27,36 @@ pub fn lower_loaded(loaded: &Loaded) -> Result<tf_ir::Module, Vec<Diagnostic>> {
     };
     tf_lower::lower_program(&cx, FnId(main as u32))
 }
+
+/// Loads, checks and lowers one program for `tfc build` and `tfc run`, printing what goes wrong.
+/// `Ok(Err(status))`: the program did not compile; the diagnostics are printed.
+pub fn compile_file(
+    file: &std::path::Path,
+    format: crate::cli::MessageFormat,
+    color: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Result<(Loaded, tf_ir::Module), i32>> {
+    use crate::cli::{print_diagnostics, EXIT_ERRORS, EXIT_FAILURE};
+    let stdlib = match crate::stdlib::find_stdlib() {
+        Ok(dir) => dir,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Err(EXIT_FAILURE));
+        }
+    };
+    let loaded = match crate::load::load(&[file.to_path_buf()], &stdlib) {
+        Ok(l) => l,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(Err(EXIT_FAILURE));
+        }
+    };
+    match lower_loaded(&loaded) {
+        Ok(module) => Ok(Ok((loaded, module))),
+        Err(diagnostics) => {
+            print_diagnostics(&diagnostics, &loaded.sources, format, color, out, err)?;
+            Ok(Err(EXIT_ERRORS))
+        }
+    }
+}

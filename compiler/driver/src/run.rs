@@ -10,10 +10,8 @@ use tf_base::{Code, Diagnostic};
 use tf_interp::{Host, Tensor};
 use tf_ir::{DataSource, Type};
 
-use crate::cli::{print_diagnostics, ColorChoice, MessageFormat, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::compile::lower_loaded;
-use crate::load::load;
-use crate::stdlib::find_stdlib;
+use crate::cli::{print_diagnostics, ColorChoice, MessageFormat, EXIT_FAILURE, EXIT_OK};
+use crate::compile::compile_file;
 
 /// The program stopped with a run-time error.
 pub const EXIT_RUNTIME: i32 = 3;
@@ -33,26 +31,9 @@ pub struct RunArgs {
 }
 
 pub fn run(args: &RunArgs, color: bool, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
-    let stdlib = match find_stdlib() {
-        Ok(dir) => dir,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
-    };
-    let loaded = match load(std::slice::from_ref(&args.file), &stdlib) {
-        Ok(l) => l,
-        Err(e) => {
-            writeln!(err, "error: {e}")?;
-            return Ok(EXIT_FAILURE);
-        }
-    };
-    let module = match lower_loaded(&loaded) {
-        Ok(m) => m,
-        Err(diagnostics) => {
-            print_diagnostics(&diagnostics, &loaded.sources, args.message_format, color, out, err)?;
-            return Ok(EXIT_ERRORS);
-        }
+    let (loaded, module) = match compile_file(&args.file, args.message_format, color, out, err)? {
+        Ok(compiled) => compiled,
+        Err(status) => return Ok(status),
     };
     let Some(main) = module.main else { return Ok(EXIT_FAILURE) };
     // Program output goes straight to this process's standard output (the interpreter runs on
