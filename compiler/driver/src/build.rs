@@ -1,5 +1,5 @@
-//! `tfc build --emit ir FILE [-o OUT]`: writes a compiled form of a program. The IR text is the
-//! first form; LLVM IR, assembly and objects come with the code generator.
+//! `tfc build --emit ir|llvm-ir|asm|obj FILE [-o OUT]`: writes a compiled form of a program —
+//! the tensor IR, or what the LLVM code generator makes of it for the host CPU.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +13,12 @@ use crate::compile::compile_file;
 pub enum Emit {
     /// The tensor IR as text.
     Ir,
+    /// LLVM IR (optimised, for the host CPU).
+    LlvmIr,
+    /// Assembly for the host CPU.
+    Asm,
+    /// A relocatable object file for the host CPU (needs `-o`).
+    Obj,
 }
 
 #[derive(Debug, Args)]
@@ -38,7 +44,35 @@ pub fn build(args: &BuildArgs, color: bool, out: &mut dyn Write, err: &mut dyn W
         Err(status) => return Ok(status),
     };
     let text = match args.emit {
-        Emit::Ir => tf_ir::print::print_module(&module),
+        Emit::Ir => Ok(tf_ir::print::print_module(&module)),
+        Emit::LlvmIr => tf_codegen::emit_llvm_ir(&module),
+        Emit::Asm => tf_codegen::emit_asm(&module),
+        Emit::Obj => {
+            let Some(path) = &args.output else {
+                writeln!(err, "error: `--emit obj` writes a file: give it with `-o PATH`")?;
+                return Ok(EXIT_FAILURE);
+            };
+            // Written next to the destination, then renamed: never a half-written object.
+            let tmp = path.with_extension("o.tmp");
+            if let Err(e) = tf_codegen::emit_object(&module, &tmp) {
+                let _ = std::fs::remove_file(&tmp);
+                writeln!(err, "error: {e}")?;
+                return Ok(EXIT_FAILURE);
+            }
+            if let Err(e) = std::fs::rename(&tmp, path) {
+                let _ = std::fs::remove_file(&tmp);
+                writeln!(err, "error: cannot write `{}`: {e}", path.display())?;
+                return Ok(EXIT_FAILURE);
+            }
+            return Ok(EXIT_OK);
+        }
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            return Ok(EXIT_FAILURE);
+        }
     };
     match &args.output {
         None => out.write_all(text.as_bytes())?,

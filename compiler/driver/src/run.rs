@@ -1,6 +1,7 @@
-//! `tfc run FILE`: compiles a program to IR and runs its `main`. Until native code generation
-//! lands, programs run on the reference interpreter (`--interp` says so explicitly); run-time
-//! errors are rendered at their `.tf` span like compile errors, with exit status 3.
+//! `tfc run FILE`: compiles a program and runs its `main` as native code (LLVM JIT for the host
+//! CPU). Programs using an op the code generator does not handle yet run on the reference
+//! interpreter, with a note; `--interp` asks for the interpreter. Run-time errors are rendered at
+//! their `.tf` span like compile errors, with exit status 3.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,7 +22,7 @@ pub struct RunArgs {
     /// The program to run (from its `main`).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Run on the reference interpreter (currently the only way programs run).
+    /// Run on the reference interpreter instead of native code (slow; a second opinion).
     #[arg(long)]
     pub interp: bool,
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
@@ -39,19 +40,29 @@ pub fn run(args: &RunArgs, color: bool, out: &mut dyn Write, err: &mut dyn Write
     // Program output goes straight to this process's standard output (the interpreter runs on
     // its own thread, so the host must be `Send`), flushed line by line for progress output.
     out.flush()?;
-    let mut host = ProcessHost { out: std::io::stdout(), failed: None };
-    let result = tf_interp::run(&module, main, Vec::new(), &mut host);
-    if let Some(e) = host.failed {
-        writeln!(err, "error: cannot write the program's output: {e}")?;
-        return Ok(EXIT_FAILURE);
-    }
-    match result {
-        Ok(_) => Ok(EXIT_OK),
-        Err(e) => {
+    let native = if args.interp { None } else { Some(tf_codegen::run_jit(&module, main, Vec::new())) };
+    let failure: Option<(Option<tf_base::Span>, String)> = match native {
+        Some(Ok(_)) => None,
+        Some(Err(e)) if e.kind != tf_codegen::JitErrorKind::Compile => Some((e.span, e.message)),
+        fallback => {
+            if let Some(Err(e)) = fallback {
+                writeln!(err, "note: {}; running on the interpreter", e.message)?;
+            }
+            let mut host = ProcessHost { out: std::io::stdout(), failed: None };
+            let result = tf_interp::run(&module, main, Vec::new(), &mut host);
+            if let Some(e) = host.failed {
+                writeln!(err, "error: cannot write the program's output: {e}")?;
+                return Ok(EXIT_FAILURE);
+            }
+            result.err().map(|e| (e.span, e.message))
+        }
+    };
+    match failure {
+        None => Ok(EXIT_OK),
+        Some((span, message)) => {
             out.flush()?;
-            let span = e.span.unwrap_or_default();
-            let d =
-                Diagnostic::error(Code::RuntimeError, span, e.message.clone()).with_label("the program stopped here");
+            let span = span.unwrap_or_default();
+            let d = Diagnostic::error(Code::RuntimeError, span, message).with_label("the program stopped here");
             print_diagnostics(&[d], &loaded.sources, args.message_format, color, out, err)?;
             Ok(EXIT_RUNTIME)
         }

@@ -164,3 +164,32 @@ fn json_lines() {
     assert_eq!(second["range"]["start"]["line"], 3);
     assert_eq!(second["range"]["start"]["column"], 17);
 }
+
+/// `tfc build` writes LLVM IR, host assembly (vectorised: AVX registers) and an ELF object.
+#[test]
+fn build_emits_llvm_ir_assembly_and_objects() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let example = root.join("examples/regression/linear.tf");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tfc"))
+            .env("TFC_STDLIB", root.join("stdlib"))
+            .args(args)
+            .arg(&example)
+            .output()
+            .expect("run tfc")
+    };
+    let ir = run(&["build", "--emit", "llvm-ir"]);
+    assert!(ir.status.success());
+    assert!(String::from_utf8_lossy(&ir.stdout).contains("define "));
+    let asm = run(&["build", "--emit", "asm"]);
+    assert!(asm.status.success());
+    assert!(String::from_utf8_lossy(&asm.stdout).contains("%ymm"), "no 256-bit vector code");
+    let dir = std::env::temp_dir().join(format!("tfc-obj-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let obj = dir.join("linear.o");
+    let built = run(&["build", "--emit", "obj", "-o", obj.to_str().expect("utf-8 path")]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let bytes = std::fs::read(&obj).expect("object written");
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    let _ = std::fs::remove_dir_all(&dir);
+}
