@@ -11,7 +11,6 @@
 mod elementwise;
 mod kernels;
 mod layout;
-mod math;
 mod random;
 mod reduce;
 mod window;

@@ -4,6 +4,7 @@
 pub mod builder;
 pub mod infer;
 pub mod ir;
+pub mod math;
 pub mod print;
 pub mod rng;
 pub mod verify;

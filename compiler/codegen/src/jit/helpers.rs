@@ -289,7 +289,7 @@ ipow!(tfcg_ipow_i32, i32);
 ipow!(tfcg_ipow_i64, i64);
 
 extern "C" fn tfcg_erf(x: f64) -> f64 {
-    super::erf::erf(x)
+    tf_ir::math::erf(x)
 }
 
 macro_rules! libm {

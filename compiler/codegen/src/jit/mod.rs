@@ -6,7 +6,6 @@
 //! The only module that calls into generated code; unsafe is allowed here for that and for the
 //! helpers generated code calls back with raw pointers.
 
-mod erf;
 mod helpers;
 
 use std::collections::HashMap;

@@ -7,7 +7,6 @@
 
 use tf_ir::{BinaryOp, CmpOp, DType, Literal, ReduceOp, UnaryOp};
 
-use super::math;
 use crate::error::{RunError, RunErrorKind};
 use crate::value::{dispatch, dispatch2, Data, Elem, Scalar, Tensor};
 
@@ -81,7 +80,7 @@ macro_rules! float_arith {
                     UnaryOp::Cos => x.cos(),
                     // No libm erf in std: computed in f64, then rounded (correct to the last bit
                     // of an f32 almost always).
-                    UnaryOp::Erf => math::erf(x.into()) as $t,
+                    UnaryOp::Erf => tf_ir::math::erf(x.into()) as $t,
                     UnaryOp::Floor => x.floor(),
                     UnaryOp::Ceil => x.ceil(),
                     // Halves go to the even neighbour, as in NumPy and PyTorch.

@@ -1,4 +1,5 @@
-//! The error function, which `std` lacks. Written for clarity with two textbook expansions,
+//! The error function, which `std` lacks, defined once for every back end (the interpreter and
+//! compiled code call this same function, so they agree to the last bit). Written for clarity with two textbook expansions,
 //! each used where it converges fast and without cancellation; accurate to a few ulps of f64.
 
 use std::f64::consts::PI;
