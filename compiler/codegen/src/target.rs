@@ -46,9 +46,11 @@ pub(crate) fn optimise(module: &Module<'_>, machine: &TargetMachine) -> Result<(
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
     module.verify().map_err(|e| CodegenError::Llvm(format!("the generated module does not verify: {e}")))?;
-    module
-        .run_passes("default<O2>", machine, PassBuilderOptions::create())
-        .map_err(|e| CodegenError::Llvm(e.to_string()))
+    // No loop unrolling: LLVM fully unrolls constant-shape reductions, which cost far more
+    // compile time than they return (the vectoriser still runs).
+    let options = PassBuilderOptions::create();
+    options.set_loop_unrolling(false);
+    module.run_passes("default<O2>", machine, options).map_err(|e| CodegenError::Llvm(e.to_string()))
 }
 
 pub(crate) fn assembly(module: &Module<'_>, machine: &TargetMachine) -> Result<String, CodegenError> {
