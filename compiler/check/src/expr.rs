@@ -51,7 +51,7 @@ impl FnChecker<'_, '_> {
                 };
                 Type::Tuple(items.iter().zip(hints).map(|(i, h)| self.expr(i, h)).collect())
             }
-            ExprKind::List(items) => self.list(items, e.span),
+            ExprKind::List(items) => self.list(items),
             ExprKind::Unary { op, expr } => self.unary(*op, expr, e.span),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span),
             ExprKind::Call { callee, args } => self.call(e, callee, args, expected),
@@ -143,7 +143,7 @@ impl FnChecker<'_, '_> {
         }
     }
 
-    fn list(&mut self, items: &[Expr], span: Span) -> Type {
+    fn list(&mut self, items: &[Expr]) -> Type {
         let mut elem: Option<Type> = None;
         for item in items {
             let t = self.expr(item, elem.as_ref());
@@ -160,10 +160,7 @@ impl FnChecker<'_, '_> {
         }
         match elem {
             Some(t) => Type::List(Box::new(t), items.len()),
-            None => {
-                let _ = span;
-                Type::List(Box::new(Type::scalar(DType::IntLit)), 0)
-            }
+            None => Type::List(Box::new(Type::scalar(DType::IntLit)), 0),
         }
     }
 

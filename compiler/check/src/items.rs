@@ -56,7 +56,7 @@ impl<'a> Checker<'a> {
 
     fn check_selected_imports(&mut self) {
         let program = self.program;
-        for (mi, module) in program.modules.iter().enumerate() {
+        for module in &program.modules {
             for item in &module.ast.items {
                 let ItemKind::Use(u) = &item.kind else {
                     continue;
@@ -80,7 +80,6 @@ impl<'a> Checker<'a> {
                         self.diagnostics.push(d);
                     }
                 }
-                let _ = mi;
             }
         }
     }
@@ -146,8 +145,8 @@ impl<'a> Checker<'a> {
             for item in &module.ast.items {
                 match &item.kind {
                     ItemKind::Model(m) => {
-                        let id = self.decl_for(mid, &m.name.name, &mut decl_index);
-                        self.resolve_decl(mid, id, &m.generics, model_fields(m));
+                        let id = next_decl(&mut decl_index);
+                        self.resolve_decl(mid, id, model_fields(m));
                         for member in &m.members {
                             if let MemberKind::Method(f) = &member.kind {
                                 if let Some(prev) = self.decl(id).methods.get(&f.name.name).copied() {
@@ -171,9 +170,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     ItemKind::Struct(s) => {
-                        let id = self.decl_for(mid, &s.name.name, &mut decl_index);
+                        let id = next_decl(&mut decl_index);
                         let fields = s.fields.iter().map(|f| (f.name.clone(), &f.ty, false, None, f.span)).collect();
-                        self.resolve_decl(mid, id, &s.generics, fields);
+                        self.resolve_decl(mid, id, fields);
                     }
                     _ => {}
                 }
@@ -187,22 +186,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The declaration registered for this item (in registration order, duplicates included).
-    fn decl_for(&mut self, _module: ModuleId, _name: &str, next: &mut u32) -> DeclId {
-        let id = DeclId(*next);
-        *next += 1;
-        id
-    }
-
     #[allow(clippy::type_complexity)]
     fn resolve_decl(
         &mut self,
         module: ModuleId,
         id: DeclId,
-        generics: &[ast::GenericParam],
         fields: Vec<(ast::Ident, &'a ast::TypeExpr, bool, Option<&'a ast::Expr>, Span)>,
     ) {
-        let _ = generics;
         let mut names = self.decl(id).dim_scope.clone();
         let mut lowered = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
@@ -322,6 +312,13 @@ fn model_fields(m: &ast::ModelDecl) -> Vec<FieldRow<'_>> {
             _ => None,
         })
         .collect()
+}
+
+/// Declarations are numbered in the order `collect_items` registered them (duplicates included).
+fn next_decl(next: &mut u32) -> DeclId {
+    let id = DeclId(*next);
+    *next += 1;
+    id
 }
 
 pub fn duplicate(name: &str, span: Span, prev: Span) -> Diagnostic {

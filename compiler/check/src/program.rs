@@ -79,7 +79,7 @@ pub fn analyse(program: &Program) -> Checker<'_> {
 pub fn summarise(cx: &mut Checker<'_>) -> Checked {
     let program = cx.program;
     let mut signatures = Vec::new();
-    for (mi, module) in program.modules.iter().enumerate() {
+    for module in &program.modules {
         for item in &module.ast.items {
             let name = match &item.kind {
                 ItemKind::Fn(f) => &f.name,
@@ -87,7 +87,6 @@ pub fn summarise(cx: &mut Checker<'_>) -> Checked {
                 ItemKind::Struct(s) => &s.name,
                 _ => continue,
             };
-            let _ = mi;
             if let Some(i) = cx.fns.iter().position(|f| f.owner.is_none() && std::ptr::eq(&f.decl.name, name)) {
                 signatures.push(cx.fn_signature(FnId(i as u32)));
             } else if let Some(i) = cx.decls.iter().position(|d| d.name_span == name.span) {

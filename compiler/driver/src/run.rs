@@ -85,7 +85,7 @@ impl Host for ProcessHost {
     }
 
     fn format_tensor(&self, t: &Tensor) -> String {
-        format_like_numpy(t)
+        tf_interp::format_numpy(t)
     }
 
     fn load(&mut self, source: &DataSource, declared: &Type) -> Result<Tensor, String> {
@@ -126,23 +126,4 @@ pub fn load_data(source: &DataSource, declared: &Type) -> Result<Tensor, String>
         }
     };
     Ok(Tensor { shape, data })
-}
-
-/// A value as NumPy's `str()` prints it, through the runtime's printer (the same text compiled
-/// programs print).
-pub fn format_like_numpy(t: &Tensor) -> String {
-    use tf_interp::value::Data;
-    use tf_runtime::buffer::TensorRef;
-    let bools: Vec<u8>;
-    let view = match &t.data {
-        Data::F32(v) => TensorRef::F32(v),
-        Data::F64(v) => TensorRef::F64(v),
-        Data::I32(v) => TensorRef::I32(v),
-        Data::I64(v) => TensorRef::I64(v),
-        Data::Bool(v) => {
-            bools = v.iter().map(|&b| u8::from(b)).collect();
-            TensorRef::Bool(&bools)
-        }
-    };
-    tf_runtime::print::format_values(view, &t.shape)
 }

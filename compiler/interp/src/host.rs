@@ -53,114 +53,20 @@ impl Host for CaptureHost {
     }
 }
 
-/// Above this many elements, only the first and last [`EDGE_ITEMS`] of each axis are shown.
-const SUMMARY_THRESHOLD: usize = 1000;
-const EDGE_ITEMS: usize = 3;
-
-/// A plain rendering in the style of NumPy's `str`: `[[1. 2.5]\n [3. 4.]]`, elements
-/// right-aligned to a common width, `...` in long axes of large tensors. Floats print in their
-/// shortest round-tripping form (`1.` for whole numbers, `nan`, `inf`); bools as `true`/`false`;
-/// any empty tensor as `[]`.
+/// A value as NumPy's `str()` prints it, through the runtime's printer: the same text compiled
+/// programs print.
 pub fn format_numpy(t: &Tensor) -> String {
-    if !t.is_consistent() {
-        return format!("<inconsistent tensor of shape {:?}>", t.shape);
-    }
-    if t.numel() == 0 && t.rank() > 0 {
-        // As NumPy prints every empty array (whose other dimensions may be huge).
-        return "[]".into();
-    }
-    let summarise = t.numel() > SUMMARY_THRESHOLD;
-    let shown: Vec<Vec<Option<usize>>> = t.shape.iter().map(|&n| shown_indices(n, summarise)).collect();
-    let mut cells = Vec::new();
-    collect_cells(&t.data, &t.shape, &shown, 0, 0, &mut cells);
-    let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(0);
-    let mut cells = cells.into_iter();
-    let mut out = String::new();
-    render(&t.shape, &shown, 0, width, &mut cells, &mut out);
-    out
-}
-
-/// The indices of an axis to show, `None` standing for the elided middle.
-fn shown_indices(n: usize, summarise: bool) -> Vec<Option<usize>> {
-    if summarise && n > 2 * EDGE_ITEMS {
-        (0..EDGE_ITEMS).map(Some).chain([None]).chain((n - EDGE_ITEMS..n).map(Some)).collect()
-    } else {
-        (0..n).map(Some).collect()
-    }
-}
-
-/// The formatted elements that will be shown, in the order `render` consumes them.
-fn collect_cells(
-    data: &Data,
-    shape: &[usize],
-    shown: &[Vec<Option<usize>>],
-    axis: usize,
-    offset: usize,
-    out: &mut Vec<String>,
-) {
-    if axis == shape.len() {
-        out.push(format_element(data, offset));
-        return;
-    }
-    // Saturating: an empty tensor may have huge dimensions beside its zero (and no cells).
-    let inner = shape[axis + 1..].iter().fold(1usize, |acc, &d| acc.saturating_mul(d));
-    for i in shown[axis].iter().flatten() {
-        collect_cells(data, shape, shown, axis + 1, offset + i * inner, out);
-    }
-}
-
-fn render(
-    shape: &[usize],
-    shown: &[Vec<Option<usize>>],
-    axis: usize,
-    width: usize,
-    cells: &mut impl Iterator<Item = String>,
-    out: &mut String,
-) {
-    if axis == shape.len() {
-        let cell = cells.next().unwrap_or_default();
-        out.push_str(&format!("{cell:>width$}"));
-        return;
-    }
-    // Rows of a matrix are separated by one newline, matrices of a 3-d tensor by two, and so on.
-    let separator = if axis + 1 == shape.len() {
-        " ".to_string()
-    } else {
-        format!("{}{}", "\n".repeat(shape.len() - axis - 1), " ".repeat(axis + 1))
-    };
-    out.push('[');
-    for (k, index) in shown[axis].iter().enumerate() {
-        if k > 0 {
-            out.push_str(&separator);
+    use tf_runtime::buffer::TensorRef;
+    let bools: Vec<u8>;
+    let view = match &t.data {
+        Data::F32(v) => TensorRef::F32(v),
+        Data::F64(v) => TensorRef::F64(v),
+        Data::I32(v) => TensorRef::I32(v),
+        Data::I64(v) => TensorRef::I64(v),
+        Data::Bool(v) => {
+            bools = v.iter().map(|&b| u8::from(b)).collect();
+            TensorRef::Bool(&bools)
         }
-        match index {
-            Some(_) => render(shape, shown, axis + 1, width, cells, out),
-            None => out.push_str("..."),
-        }
-    }
-    out.push(']');
-}
-
-/// Element `i` in its own dtype's shortest form (an `f32` prints as the f32 it is, `0.1`, not
-/// as the f64 it widens to).
-fn format_element(data: &Data, i: usize) -> String {
-    let text = match data {
-        Data::F32(v) => v.get(i).map(|x| format_float(*x as f64, format!("{x:?}"))),
-        Data::F64(v) => v.get(i).map(|x| format_float(*x, format!("{x:?}"))),
-        Data::I32(v) => v.get(i).map(|x| x.to_string()),
-        Data::I64(v) => v.get(i).map(|x| x.to_string()),
-        Data::Bool(v) => v.get(i).map(|x| x.to_string()),
     };
-    text.unwrap_or_else(|| "?".into())
-}
-
-/// `debug` is `{:?}` of the float: the shortest string that reads back as the same number.
-fn format_float(x: f64, debug: String) -> String {
-    if x.is_nan() {
-        "nan".into()
-    } else if x.is_infinite() {
-        if x > 0.0 { "inf" } else { "-inf" }.into()
-    } else {
-        debug.strip_suffix(".0").map_or(debug.clone(), |whole| format!("{whole}."))
-    }
+    tf_runtime::print::format_values(view, &t.shape)
 }

@@ -79,15 +79,15 @@ fn print_formats_values_through_the_host() {
     let mut host = CaptureHost::new();
     let out = run(&m, FuncId::new(0), vec![f32s(&[2, 2], &[1.0, 2.5, -3.0, 4.0]), Tensor::scalar(7i64)], &mut host);
     assert_eq!(out.unwrap(), vec![]);
-    assert_eq!(host.lines, vec!["x = [[ 1. 2.5]\n [-3.  4.]], n = 7"]);
+    assert_eq!(host.lines, vec!["x = [[ 1.   2.5]\n [-3.   4. ]], n = 7"]);
 }
 
 #[test]
-fn formatting_is_numpy_like() {
+fn formatting_matches_numpy() {
     use tf_interp::format_numpy;
     assert_eq!(format_numpy(&Tensor::scalar(0.1f32)), "0.1");
     assert_eq!(format_numpy(&f64s(&[3], &[1.0, f64::NAN, f64::NEG_INFINITY])), "[  1.  nan -inf]");
-    assert_eq!(format_numpy(&bools(&[2], &[true, false])), "[ true false]");
+    assert_eq!(format_numpy(&bools(&[2], &[true, false])), "[ True False]");
     assert_eq!(format_numpy(&i64s(&[2, 1, 2], &[1, 2, 3, 40])), "[[[ 1  2]]\n\n [[ 3 40]]]");
     assert_eq!(format_numpy(&f32s(&[0], &[])), "[]");
     let big = format_numpy(&i64s(&[2000], &(0..2000).collect::<Vec<_>>()));

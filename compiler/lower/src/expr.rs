@@ -183,10 +183,8 @@ impl FnLowerer<'_, '_, '_> {
                 Ok(vs[start..start + width(cx, &ts[k])].to_vec())
             }
             CheckType::Tensor(_) if name.name == "T" => {
-                let want = self.flat(&self.type_of(e), e.span)?;
                 let rank = self.b.func.ty(vs[0]).rank();
                 let perm: Vec<usize> = (0..rank).rev().collect();
-                let _ = want;
                 Ok(vec![self.op(OpKind::Transpose { perm }, vec![vs[0]], e.span)?])
             }
             _ => self.internal(e.span, "field of a value without fields"),

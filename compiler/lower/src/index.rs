@@ -40,14 +40,12 @@ impl FnLowerer<'_, '_, '_> {
             _ => Vec::new(),
         };
         let mut x = self.tensor(base)?;
-        let consuming = indices.iter().filter(|i| !matches!(i, IndexArg::Ellipsis(_))).count();
         let mut axis = 0;
         for (k, idx) in indices.iter().enumerate() {
             let rank = self.b.func.ty(x).rank();
             match idx {
                 IndexArg::Ellipsis(_) => {
                     let later = indices[k + 1..].iter().filter(|i| !matches!(i, IndexArg::Ellipsis(_))).count();
-                    let _ = consuming;
                     axis = rank.saturating_sub(later);
                 }
                 IndexArg::Expr(ie) => {
